@@ -1,0 +1,5 @@
+from .permissions import profile_of
+
+
+def role(request):
+    return {"ocop_profile": profile_of(request.user)}

@@ -1,0 +1,64 @@
+"""Regional scope, in one place. Every list goes through `scope_filter` (via QuerySet.visible_to) and
+every write through `can_edit`. A user without a profile sees nothing that is not public."""
+
+from django.db.models import Q
+
+from ocop.core.errors import PermissionDenied
+
+from .models import EDITOR_ROLES, PROVINCE_SCOPED, Role
+
+
+def profile_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return _SUPERUSER
+    return getattr(user, "profile", None)
+
+
+class _Superuser:
+    role = Role.NATIONAL
+    province_id = commune_id = producer_id = None
+
+
+_SUPERUSER = _Superuser()
+
+
+def scope_filter(user, *, province: str, commune: str, producer: str) -> Q | None:
+    """Q object restricting rows to the user's region; None means no restriction (national).
+
+    `province`, `commune` and `producer` are the lookup paths from the model to the province code,
+    commune code and producer id (e.g. "commune__province_id", "commune_id", "producer_id").
+    """
+    p = profile_of(user)
+    if p is None:
+        return Q(pk__in=[])
+    if p.role == Role.NATIONAL:
+        return None
+    if p.role in PROVINCE_SCOPED:
+        return Q(**{province: p.province_id})
+    if p.role == Role.COMMUNE:
+        return Q(**{commune: p.commune_id})
+    if p.role == Role.PRODUCER:
+        return Q(**{producer: p.producer_id})
+    return Q(pk__in=[])
+
+
+def can_edit(user, obj) -> bool:
+    """Whether the user may change a registry record (a producer or a product)."""
+    p = profile_of(user)
+    if p is None or p.role not in EDITOR_ROLES:
+        return False
+    return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()
+
+
+def can_create(user) -> bool:
+    p = profile_of(user)
+    return p is not None and p.role in EDITOR_ROLES
+
+
+def require_edit(user, obj) -> None:
+    from django.utils.translation import gettext as _
+
+    if user is not None and not can_edit(user, obj):  # None: the system (CLI, demo loader)
+        raise PermissionDenied("forbidden", _("Bạn không có quyền sửa hồ sơ này."))

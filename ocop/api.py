@@ -1,0 +1,41 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from ocop.core.errors import OcopError
+
+api = NinjaAPI(
+    title="OCOP API",
+    version="1",
+    description="API của nền tảng OCOP: danh mục địa giới, chủ thể, sản phẩm.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(OcopError)
+def _ocop_error(request, exc: OcopError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"code": "unauthenticated", "message": _("Cần đăng nhập.")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    problems = []
+    for err in exc.errors:
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "payload", "query"))
+        problems.append({"field": loc, "message": err.get("msg", "")})
+    message = _("Dữ liệu gửi lên không hợp lệ: %s") % "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return api.create_response(request, {"code": "invalid_input", "message": message, "details": problems},
+                               status=422)
+
+
+api.add_router("/geo/", "ocop.geo.api.router")
+api.add_router("/", "ocop.registry.api.router")

@@ -1,0 +1,34 @@
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from ocop.accounts.demo import DEMO_PASSWORD, demo_users
+from ocop.registry.demo import SCALES, load_demo
+
+
+class Command(BaseCommand):
+    help = "Tải dữ liệu mẫu (chủ thể, sản phẩm, tài khoản mỗi vai trò) rồi chạy máy chủ tại 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Chỉ tải dữ liệu, không chạy máy chủ")
+        parser.add_argument("--scale", choices=list(SCALES), default="small",
+                            help="small: ~600 sản phẩm; national: ~18.000 sản phẩm, ~10.000 chủ thể")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, no_serve=False, scale="small", addr="127.0.0.1:8000", **opts):
+        call_command("migrate", verbosity=0, interactive=False)
+        with tqdm(total=SCALES[scale], desc="Dữ liệu mẫu", unit="dòng", file=sys.stderr, ncols=90) as bar:
+            result = load_demo(scale, progress=bar.update)
+        if result is not None:
+            self.stdout.write(result.summary())
+        else:
+            self.stdout.write("Dữ liệu mẫu đã có sẵn, không tải lại.")
+        users = demo_users()
+        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        for username, role, where in users:
+            self.stdout.write(f"  {username:<10} {role} — {where}")
+        if not no_serve:
+            self.stdout.write(f"\nMở http://{addr}/ trong trình duyệt. Ctrl+C để dừng.\n")
+            call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.errors import OcopError
+from ocop.geo.models import Commune
+from ocop.geo.services import resolve_address
+
+from .models import Producer, Product, ProductSet
+
+
+class CommuneField(forms.CharField):
+    """A commune given by its official code or by name ("Xã Bản Hon, Lai Châu"; old units work too)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return f"{value.name}, {value.province.name}"
+        if isinstance(value, int):
+            commune = Commune.objects.select_related("province").filter(pk=value).first()
+            return f"{commune.name}, {commune.province.name}" if commune else value
+        return value
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        if text.isdigit():
+            commune = Commune.objects.select_related("province").filter(pk=int(text)).first()
+            if commune is None:
+                raise forms.ValidationError(_("Mã xã %(code)s không có trong danh mục địa giới mới."),
+                                            params={"code": text})
+            return commune
+        try:
+            return resolve_address(text).commune
+        except OcopError as e:
+            raise forms.ValidationError(e.message) from None
+
+
+class ProducerForm(forms.ModelForm):
+    commune = CommuneField(label=_("Xã, phường"),
+                          help_text=_("Ví dụ: «Xã Bản Hon, Lai Châu» hoặc mã xã; ghi theo địa giới cũ cũng được."))
+
+    class Meta:
+        model = Producer
+        fields = ["name", "type", "tax_code", "legal_rep", "rep_female", "rep_ethnic_minority", "rep_disabled",
+                  "local_labour_share", "commune", "address_detail", "phone", "email", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["commune"] = self.instance.commune_id
+
+
+class ProductForm(forms.ModelForm):
+    commune = CommuneField(label=_("Xã, phường"), required=False,
+                          help_text=_("Để trống nếu trùng xã của chủ thể."))
+
+    class Meta:
+        model = Product
+        fields = ["name", "producer", "product_set", "commune", "description", "gtin", "standards",
+                  "certifications", "ip_titles", "star", "decision_number", "decision_date", "year"]
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "description": forms.Textarea(attrs={"rows": 4}),
+                   "standards": forms.Textarea(attrs={"rows": 2}),
+                   "certifications": forms.Textarea(attrs={"rows": 2}),
+                   "ip_titles": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = Producer.objects.visible_to(user)
+        self.fields["product_set"].queryset = ProductSet.objects.filter(taxonomy__current=True)
+        if self.instance.pk:
+            self.initial["commune"] = self.instance.commune_id
+
+    def clean_commune(self):
+        commune = self.cleaned_data.get("commune")
+        if commune is None and self.cleaned_data.get("producer"):
+            return self.cleaned_data["producer"].commune
+        return commune
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Ảnh sản phẩm"))
+    caption = forms.CharField(label=_("Chú thích"), max_length=200, required=False)

@@ -1,0 +1,399 @@
+"""Spreadsheet import of the product lists provinces keep (XLSX or CSV).
+
+parse → validate every row (row-numbered Vietnamese messages) → build in memory → one short transaction
+→ audit. A file with any bad row changes nothing.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import profile_of
+from ocop.core.audit import audit_entry, snapshot
+from ocop.core.errors import OcopError
+from ocop.core.textfold import fold_words
+from ocop.geo.services import GeoIndex
+
+from .gtin import is_valid_gtin
+from .models import Producer, ProducerType, Product
+from .services import CODE_RE, current_sets
+
+# Canonical column → folded header aliases. Matching ignores case, diacritics and punctuation.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "product_name": ("ten san pham", "san pham", "ten sp", "ten san pham ocop"),
+    "producer_name": ("ten chu the", "chu the", "ten chu the ocop", "chu the ocop", "ten co so", "don vi",
+                      "ten chu the san xuat", "ten htx doanh nghiep", "chu the san xuat"),
+    "producer_type": ("loai hinh chu the", "loai hinh", "hinh thuc to chuc", "loai hinh to chuc"),
+    "address": ("dia chi", "dia chi chu the", "dia chi san xuat", "dia ban"),
+    "product_set": ("bo san pham", "bo sp", "so bo san pham", "bo"),
+    "tax_code": ("ma so thue", "mst", "ma so doanh nghiep", "so dang ky kinh doanh", "ma so dkkd"),
+    "phone": ("dien thoai", "so dien thoai", "sdt", "dt"),
+    "gtin": ("gtin", "ma gtin", "ma vach", "ma so ma vach"),
+    "star": ("so sao", "hang sao", "xep hang", "hang", "sao", "ket qua xep hang"),
+    "decision_number": ("so quyet dinh", "so qd", "quyet dinh", "quyet dinh cong nhan"),
+    "decision_date": ("ngay quyet dinh", "ngay qd", "ngay cong nhan", "ngay ban hanh"),
+    "year": ("nam", "nam danh gia", "nam cong nhan"),
+    "legal_rep": ("nguoi dai dien", "dai dien phap luat", "nguoi dai dien theo phap luat"),
+}
+REQUIRED = ("product_name", "producer_name", "producer_type", "address", "product_set")
+LABELS = {
+    "product_name": "Tên sản phẩm", "producer_name": "Tên chủ thể", "producer_type": "Loại hình chủ thể",
+    "address": "Địa chỉ", "product_set": "Bộ sản phẩm", "tax_code": "Mã số thuế", "phone": "Điện thoại",
+    "gtin": "GTIN", "star": "Số sao", "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định", "year": "Năm", "legal_rep": "Người đại diện",
+}
+TEMPLATE_HEADERS = [LABELS[k] for k in COLUMNS]
+TEMPLATE_EXAMPLE = [
+    "Mật ong hoa ban", "HTX Ong mật Điện Biên", "Hợp tác xã", "Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
+    "4", "5600123456", "0912345678", "", "4", "1234/QĐ-UBND", "15/11/2024", "2024", "Lò Văn Minh",
+]
+
+_TYPE_WORDS: list[tuple[str, str]] = [
+    ("to hop tac", ProducerType.THT), ("tht", ProducerType.THT),
+    ("hop tac xa", ProducerType.HTX), ("htx", ProducerType.HTX),
+    ("trang trai", ProducerType.TRANG_TRAI),
+    ("hiep hoi", ProducerType.HOI), ("trung tam", ProducerType.HOI), ("hoi", ProducerType.HOI),
+    ("doanh nghiep", ProducerType.DOANH_NGHIEP), ("cong ty", ProducerType.DOANH_NGHIEP),
+    ("cty", ProducerType.DOANH_NGHIEP), ("dnnvv", ProducerType.DOANH_NGHIEP), ("dn", ProducerType.DOANH_NGHIEP),
+    ("ho kinh doanh", ProducerType.HO_KINH_DOANH), ("ho san xuat", ProducerType.HO_KINH_DOANH),
+    ("ho gia dinh", ProducerType.HO_KINH_DOANH), ("hkd", ProducerType.HO_KINH_DOANH),
+    ("co so", ProducerType.HO_KINH_DOANH), ("ho", ProducerType.HO_KINH_DOANH),
+]
+_STAR_RE = re.compile(r"^\s*([1-5])\s*(sao|\*|★)?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    errors: list[str] = field(default_factory=list)
+    producers_created: int = 0
+    producers_matched: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    legacy_addresses: int = 0
+    dry_run: bool = False
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return _(
+            "%(rows)s dòng: %(pc)s chủ thể mới, %(pm)s chủ thể đã có; %(nc)s sản phẩm mới, %(nu)s sản phẩm "
+            "cập nhật; %(legacy)s địa chỉ theo địa giới cũ đã chuyển sang xã mới."
+        ) % {"rows": self.rows, "pc": self.producers_created, "pm": self.producers_matched,
+             "nc": self.products_created, "nu": self.products_updated, "legacy": self.legacy_addresses}
+
+
+def read_table(name: str, data: bytes) -> list[list]:
+    """Rows of cells from an .xlsx or .csv file (the first row holds the headers)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises many types for a damaged file
+            raise OcopError("file_unreadable", _(
+                "Không đọc được tệp Excel «%(name)s» (%(why)s). Hãy lưu lại dưới dạng .xlsx rồi thử lại."
+            ) % {"name": name, "why": type(e).__name__}) from None
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    if suffix in (".csv", ".txt"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise OcopError("file_encoding", _(
+                "Tệp CSV «%(name)s» không phải mã UTF-8. Trong Excel hãy chọn «CSV UTF-8» khi lưu."
+            ) % {"name": name}) from None
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    raise OcopError("file_type", _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã gửi: «%(name)s»).") % {"name": name})
+
+
+def match_headers(header: list) -> dict[str, int]:
+    alias = {a: key for key, aliases in COLUMNS.items() for a in aliases}
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = alias.get(fold_words(str(cell or "")))
+        if key and key not in found:
+            found[key] = i
+    missing = [LABELS[k] for k in REQUIRED if k not in found]
+    if missing:
+        raise OcopError("columns_missing", _(
+            "Thiếu cột bắt buộc: %(missing)s. Dòng tiêu đề (dòng 1) cần có: %(required)s. "
+            "Có thể tải tệp mẫu để đối chiếu."
+        ) % {"missing": ", ".join(missing), "required": ", ".join(LABELS[k] for k in REQUIRED)})
+    return found
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", _text(value))
+    if not m:
+        raise ValueError
+    d, mth, y = (int(x) for x in m.groups())
+    return datetime.date(y, mth, d)
+
+
+def parse_producer_type(value: str) -> str | None:
+    folded = fold_words(value)
+    for words, kind in _TYPE_WORDS:
+        if folded == words or folded.startswith(words + " "):
+            return kind
+    return None
+
+
+@dataclass
+class _Row:
+    number: int
+    product_name: str
+    producer_name: str
+    producer_type: str
+    commune: object
+    detail: str
+    product_set: object
+    tax_code: str = ""
+    phone: str = ""
+    gtin: str = ""
+    star: int | None = None
+    decision_number: str = ""
+    decision_date: datetime.date | None = None
+    year: int | None = None
+    legal_rep: str = ""
+
+
+def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | None = None,
+             geo: GeoIndex | None = None) -> tuple[list[_Row], list[str]]:
+    """Check every row. Returns the parsed rows and the messages "Dòng N: …" for the bad ones."""
+    if not rows:
+        raise OcopError("file_empty", _("Tệp không có dữ liệu: dòng 1 phải là tiêu đề cột."))
+    cols = match_headers(rows[0])
+    geo = geo or GeoIndex()
+    sets = current_sets()
+    set_by_name = {fold_words(s.name): s for s in sets.values()}
+    profile = profile_of(actor) if actor is not None else None
+    this_year = timezone.localdate().year
+    good: list[_Row] = []
+    errors: list[str] = []
+    for n, raw in enumerate(rows[1:], start=2):
+        if progress:
+            progress(1)
+        cell = {k: (raw[i] if i < len(raw) else None) for k, i in cols.items()}
+        if all(_text(v) == "" for v in cell.values()):
+            continue
+        problems: list[str] = []
+        get = lambda k: _text(cell.get(k))  # noqa: E731
+        for k in REQUIRED:
+            if not get(k):
+                problems.append(_("thiếu «%(col)s»") % {"col": LABELS[k]})
+        ptype = parse_producer_type(get("producer_type")) if get("producer_type") else None
+        if get("producer_type") and ptype is None:
+            problems.append(_(
+                "loại hình chủ thể «%(v)s» không rõ (cần: Hợp tác xã, Tổ hợp tác, Doanh nghiệp, Trang trại, "
+                "Hộ kinh doanh, Hội)"
+            ) % {"v": get("producer_type")})
+        pset = None
+        if get("product_set"):
+            v = get("product_set")
+            m = re.fullmatch(r"(?:bo\s*)?(\d{1,2})(?:\s.*)?", fold_words(v))
+            pset = sets.get(int(m.group(1))) if m else set_by_name.get(fold_words(v))
+            if pset is None:
+                problems.append(_("bộ sản phẩm «%(v)s» không có (cần số 1–26 hoặc tên bộ theo QĐ 26/2026)")
+                                % {"v": v})
+        commune = detail = None
+        legacy = False
+        if get("address"):
+            try:
+                resolved = geo.resolve(get("address"))
+                commune, detail, legacy = resolved.commune, resolved.detail, resolved.legacy
+            except OcopError as e:
+                problems.append(e.message)
+        if commune is not None and profile is not None and profile.role != Role.NATIONAL:
+            outside = (
+                (profile.role == Role.PROVINCE and commune.province_id != profile.province_id)
+                or (profile.role == Role.COMMUNE and commune.pk != profile.commune_id)
+                or profile.role not in (Role.PROVINCE, Role.COMMUNE)
+            )
+            if outside:
+                problems.append(_("địa chỉ thuộc %(where)s, ngoài địa bàn tài khoản được nhập")
+                                % {"where": commune})
+        row = _Row(n, get("product_name"), get("producer_name"), ptype or "", commune, detail or "", pset)
+        row.tax_code = get("tax_code").replace(" ", "")
+        if row.tax_code and not re.fullmatch(r"[0-9][0-9-]{5,19}", row.tax_code):
+            problems.append(_("mã số thuế «%(v)s» không hợp lệ (chỉ gồm chữ số)") % {"v": row.tax_code})
+        row.phone = get("phone")[:30]
+        row.legal_rep = get("legal_rep")[:150]
+        row.gtin = get("gtin").replace(" ", "")
+        if row.gtin and not is_valid_gtin(row.gtin):
+            problems.append(_("GTIN «%(v)s» sai (cần 8/12/13/14 chữ số với số kiểm tra đúng)") % {"v": row.gtin})
+        if get("star"):
+            m = _STAR_RE.match(get("star"))
+            stars = get("star").count("★")
+            if m:
+                row.star = int(m.group(1))
+            elif 1 <= stars <= 5 and set(get("star")) == {"★"}:
+                row.star = stars
+            else:
+                problems.append(_("số sao «%(v)s» không hợp lệ (cần 1 đến 5)") % {"v": get("star")})
+        if get("decision_date"):
+            try:
+                row.decision_date = parse_date(cell["decision_date"])
+                if row.decision_date.year < 2010 or row.decision_date > timezone.localdate():
+                    raise ValueError
+            except ValueError:
+                problems.append(_("ngày quyết định «%(v)s» không hợp lệ (cần dd/mm/yyyy, không sau hôm nay)")
+                                % {"v": get("decision_date")})
+        row.decision_number = get("decision_number")[:60]
+        if get("year"):
+            if re.fullmatch(r"\d{4}", get("year")) and 2010 <= int(get("year")) <= this_year + 1:
+                row.year = int(get("year"))
+            else:
+                problems.append(_("năm «%(v)s» không hợp lệ (cần 4 chữ số, từ 2010)") % {"v": get("year")})
+        elif row.decision_date:
+            row.year = row.decision_date.year
+        if len(row.product_name) > 255 or len(row.producer_name) > 255:
+            problems.append(_("tên dài quá 255 ký tự"))
+        if problems:
+            errors.append(_("Dòng %(n)s: %(what)s.") % {"n": n, "what": "; ".join(problems)})
+        else:
+            row.legacy = legacy  # type: ignore[attr-defined]
+            good.append(row)
+    return good, errors
+
+
+def _producer_key(name: str, commune_code: int, tax_code: str) -> tuple:
+    return ("tax", tax_code) if tax_code else ("name", fold_words(name), commune_code)
+
+
+def import_rows(rows: list[list], *, actor=None, dry_run: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Validate all rows; if every row is good (and not dry_run), write them in one transaction."""
+    result = ImportResult(rows=max(len(rows) - 1, 0), dry_run=dry_run)
+    good, result.errors = validate(rows, actor=actor, progress=progress)
+    result.legacy_addresses = sum(1 for r in good if r.legacy)  # type: ignore[attr-defined]
+    result.preview = [
+        {"row": r.number, "product": r.product_name, "producer": r.producer_name,
+         "commune": f"{r.commune.name}, {r.commune.province.name}", "set": r.product_set.number, "star": r.star}
+        for r in good[:20]
+    ]
+    if result.errors:
+        return result
+    with transaction.atomic():
+        _write(good, result, actor)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _write(good: list[_Row], result: ImportResult, actor) -> None:
+    communes = {r.commune.pk for r in good}
+    existing: dict[tuple, Producer] = {}
+    taxes = {r.tax_code for r in good if r.tax_code}
+    for p in Producer.objects.filter(tax_code__in=taxes):
+        existing[("tax", p.tax_code)] = p
+    for p in Producer.objects.filter(commune_id__in=communes):
+        existing.setdefault(("name", fold_words(p.name), p.commune_id), p)
+        if p.tax_code:
+            existing.setdefault(("tax", p.tax_code), p)
+
+    new_producers: dict[tuple, Producer] = {}
+    for r in good:
+        key = _producer_key(r.producer_name, r.commune.pk, r.tax_code)
+        if key in existing or key in new_producers:
+            continue
+        alt = ("name", fold_words(r.producer_name), r.commune.pk)
+        if r.tax_code and alt in existing and not existing[alt].tax_code:
+            existing[key] = existing[alt]
+            continue
+        p = Producer(name=r.producer_name, type=r.producer_type, tax_code=r.tax_code, commune=r.commune,
+                     address_detail=r.detail[:255], phone=r.phone, legal_rep=r.legal_rep)
+        p.refresh_search()
+        new_producers[key] = p
+    Producer.objects.bulk_create(new_producers.values(), batch_size=1000)
+    result.producers_created = len(new_producers)
+    matched_keys = {_producer_key(r.producer_name, r.commune.pk, r.tax_code) for r in good} - set(new_producers)
+    result.producers_matched = len(matched_keys)
+    producers = {**existing, **new_producers}
+
+    # Existing products of these producers, matched by folded name: updated, not duplicated.
+    by_name: dict[tuple, Product] = {}
+    for prod in Product.objects.filter(producer__in=[p.pk for p in producers.values()]):
+        by_name[(prod.producer_id, fold_words(prod.name))] = prod
+    seq = _sequences(communes)
+    audit = []
+    to_create: list[Product] = []
+    to_update: list[Product] = []
+    for r in good:
+        producer = producers[_producer_key(r.producer_name, r.commune.pk, r.tax_code)]
+        key = (producer.pk, fold_words(r.product_name))
+        prod = by_name.get(key)
+        if prod is not None:
+            before = snapshot(prod)
+            for f in ("star", "decision_number", "decision_date", "year", "gtin"):
+                v = getattr(r, f)
+                if v not in (None, ""):
+                    setattr(prod, f, v)
+            prod.product_set = r.product_set
+            after = snapshot(prod)
+            if before != after:
+                to_update.append(prod)
+                audit.append(audit_entry(prod, actor=actor, action="product.import_update", before=before,
+                                         after=after, save=False))
+            continue
+        prod = Product(name=r.product_name, product_set=r.product_set, producer=producer, commune=r.commune,
+                       gtin=r.gtin, star=r.star, decision_number=r.decision_number,
+                       decision_date=r.decision_date, year=r.year)
+        if r.year:
+            k = (r.commune.pk, r.year)
+            seq[k] = seq.get(k, 0) + 1
+            prod.code = f"{r.commune.province_id:02d}-{r.commune.pk:05d}-{seq[k]:03d}-{r.year}"
+        prod.refresh_search()
+        by_name[key] = prod
+        to_create.append(prod)
+    Product.objects.bulk_create(to_create, batch_size=1000)
+    Product.objects.bulk_update(to_update, ["star", "decision_number", "decision_date", "year", "gtin",
+                                            "product_set"], batch_size=1000)
+    result.products_created, result.products_updated = len(to_create), len(to_update)
+    for p in new_producers.values():
+        audit.append(audit_entry(p, actor=actor, action="producer.import", after=snapshot(p), save=False))
+    for p in to_create:
+        audit.append(audit_entry(p, actor=actor, action="product.import", after=snapshot(p), save=False))
+    from ocop.core.models import AuditEntry
+
+    AuditEntry.objects.bulk_create(audit, batch_size=2000)
+
+
+def _sequences(communes: Iterable[int]) -> dict[tuple, int]:
+    out: dict[tuple, int] = {}
+    for code in Product.objects.filter(commune_id__in=communes, code__isnull=False).values_list("code", flat=True):
+        m = CODE_RE.match(code)
+        if m:
+            k = (int(m.group(2)), int(m.group(4)))
+            out[k] = max(out.get(k, 0), int(m.group(3)))
+    return out
+
+
+def import_file(name: str, data: bytes, **kwargs) -> ImportResult:
+    return import_rows(read_table(name, data), **kwargs)

@@ -1,0 +1,208 @@
+"""Every write to the registry goes through these functions: web UI, API, CLI and imports alike."""
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import can_create, profile_of, require_edit
+from ocop.core.audit import audit_entry, snapshot
+from ocop.core.errors import OcopError, PermissionDenied
+from ocop.geo.models import Commune
+
+from .gtin import is_valid_gtin
+from .models import Producer, Product, ProductSet
+
+PRODUCER_FIELDS = {
+    "name", "type", "tax_code", "legal_rep", "rep_female", "rep_ethnic_minority", "rep_disabled",
+    "local_labour_share", "commune", "address_detail", "phone", "email", "website",
+}
+PRODUCT_FIELDS = {
+    "name", "product_set", "producer", "commune", "description", "gtin", "standards", "certifications",
+    "ip_titles", "star", "decision_number", "decision_date", "year", "code",
+}
+CODE_RE = re.compile(r"^(\d{2})-(\d{5})-(\d{3,})-(\d{4})$")
+
+
+def check_region(user, *, commune: Commune, producer: Producer | None = None) -> None:
+    """A user may only place records inside their own region (the write side of visible_to)."""
+    if user is None:  # the system itself: CLI commands and the demo loader
+        return
+    p = profile_of(user)
+    if p is None or not can_create(user):
+        raise PermissionDenied("forbidden", _("Bạn không có quyền tạo hoặc sửa hồ sơ."))
+    if p.role == Role.PROVINCE and commune.province_id != p.province_id:
+        raise PermissionDenied("out_of_region", _("Xã %(commune)s không thuộc tỉnh bạn quản lý.")
+                               % {"commune": commune})
+    if p.role == Role.COMMUNE and commune.pk != p.commune_id:
+        raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của xã mình quản lý."))
+    if p.role == Role.PRODUCER and (producer is None or producer.pk != p.producer_id):
+        raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của chủ thể mình."))
+
+
+def _clean_producer(data: dict[str, Any]) -> None:
+    if "name" in data:
+        data["name"] = " ".join(str(data["name"] or "").split())
+        if not data["name"]:
+            raise OcopError("name_required", _("Tên chủ thể không được để trống."), field="name")
+    if data.get("tax_code"):
+        data["tax_code"] = str(data["tax_code"]).strip()
+        if not re.fullmatch(r"[0-9][0-9-]{5,19}", data["tax_code"]):
+            raise OcopError("tax_code_invalid", _(
+                "Mã số thuế «%(code)s» không hợp lệ: chỉ gồm chữ số (10 hoặc 13 số, có thể có dấu -)."
+            ) % {"code": data["tax_code"]}, field="tax_code")
+    share = data.get("local_labour_share")
+    if share is not None and not 0 <= int(share) <= 100:
+        raise OcopError("share_invalid", _("Tỷ lệ lao động địa phương phải từ 0 đến 100."),
+                        field="local_labour_share")
+
+
+@transaction.atomic
+def producer_create(*, actor, **data: Any) -> Producer:
+    """Register a producer (chủ thể) on a commune of today's map."""
+    unknown = set(data) - PRODUCER_FIELDS
+    if unknown:
+        raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
+    _clean_producer(data)
+    check_region(actor, commune=data["commune"])
+    producer = Producer(**data)
+    producer.refresh_search()
+    producer.save()
+    audit_entry(producer, actor=actor, action="producer.create", before={}, after=snapshot(producer))
+    return producer
+
+
+@transaction.atomic
+def producer_update(*, actor, producer: Producer, **data: Any) -> Producer:
+    unknown = set(data) - PRODUCER_FIELDS
+    if unknown:
+        raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    require_edit(actor, producer)
+    _clean_producer(data)
+    if "commune" in data:
+        check_region(actor, commune=data["commune"], producer=producer)
+    before = snapshot(producer)
+    for k, v in data.items():
+        setattr(producer, k, v)
+    producer.refresh_search()
+    producer.save()
+    after = snapshot(producer)
+    if before != after:
+        audit_entry(producer, actor=actor, action="producer.update", before=before, after=after)
+        for product in producer.products.all():
+            product.producer = producer
+            product.refresh_search()
+            Product.objects.filter(pk=product.pk).update(search_folded=product.search_folded)
+    return producer
+
+
+def next_product_code(*, commune: Commune, year: int) -> str:
+    """T-X-STT-YYYY (QĐ 26/2026 score sheets): province code - commune code - sequence kept by the commune -
+    evaluation year."""
+    prefix = f"{commune.province_id:02d}-{commune.code:05d}-"
+    suffix = f"-{year}"
+    last = (Product.objects.filter(code__startswith=prefix, code__endswith=suffix)
+            .aggregate(m=Max("code"))["m"])
+    seq = int(last.split("-")[2]) + 1 if last else 1
+    return f"{prefix}{seq:03d}{suffix}"
+
+
+def _clean_product(data: dict[str, Any]) -> None:
+    if "name" in data:
+        data["name"] = " ".join(str(data["name"] or "").split())
+        if not data["name"]:
+            raise OcopError("name_required", _("Tên sản phẩm không được để trống."), field="name")
+    gtin = (data.get("gtin") or "").replace(" ", "")
+    if gtin:
+        if not is_valid_gtin(gtin):
+            raise OcopError("gtin_invalid", _(
+                "Mã GTIN «%(gtin)s» không hợp lệ: cần 8, 12, 13 hoặc 14 chữ số với số kiểm tra đúng "
+                "(mã Việt Nam thường bắt đầu bằng 893)."
+            ) % {"gtin": gtin}, field="gtin")
+        data["gtin"] = gtin
+    star = data.get("star")
+    if star is not None and star not in (1, 2, 3, 4, 5):
+        raise OcopError("star_invalid", _("Số sao phải từ 1 đến 5."), field="star")
+    code = data.get("code")
+    if code:
+        if not CODE_RE.match(code):
+            raise OcopError("code_invalid", _(
+                "Mã số sản phẩm «%(code)s» không đúng dạng T-X-STT-YYYY, ví dụ 12-03430-001-2026."
+            ) % {"code": code}, field="code")
+    elif "code" in data:
+        data["code"] = None
+
+
+@transaction.atomic
+def product_create(*, actor, **data: Any) -> Product:
+    """Register a product of a producer, with its product set and commune (defaults to the producer's)."""
+    unknown = set(data) - PRODUCT_FIELDS
+    if unknown:
+        raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
+    data.setdefault("commune", data["producer"].commune)
+    _clean_product(data)
+    check_region(actor, commune=data["commune"], producer=data["producer"])
+    if not data.get("code") and data.get("year"):
+        data["code"] = next_product_code(commune=data["commune"], year=data["year"])
+    product = Product(**data)
+    product.refresh_search()
+    product.save()
+    audit_entry(product, actor=actor, action="product.create", before={}, after=snapshot(product))
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor, product: Product, **data: Any) -> Product:
+    unknown = set(data) - PRODUCT_FIELDS
+    if unknown:
+        raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
+    product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
+    require_edit(actor, product)
+    _clean_product(data)
+    if "commune" in data or "producer" in data:
+        check_region(actor, commune=data.get("commune", product.commune),
+                     producer=data.get("producer", product.producer))
+    before = snapshot(product)
+    for k, v in data.items():
+        setattr(product, k, v)
+    product.refresh_search()
+    product.save()
+    after = snapshot(product)
+    if before != after:
+        audit_entry(product, actor=actor, action="product.update", before=before, after=after)
+    return product
+
+
+def current_sets() -> dict[int, ProductSet]:
+    return {s.number: s for s in ProductSet.objects.filter(taxonomy__current=True).select_related("group")}
+
+
+def taxonomy_load(apps=None) -> int:
+    """Load the classification versions of taxonomy_data into the tables (idempotent)."""
+    from .taxonomy_data import CURRENT, TAXONOMIES
+
+    get = (lambda n: apps.get_model("registry", n)) if apps else None
+    if get is None:
+        from . import models as m
+
+        get = lambda n: getattr(m, n)  # noqa: E731
+    TaxonomyM, SectorM, GroupM, SetM = (get(n) for n in ("Taxonomy", "Sector", "ProductGroup", "ProductSet"))
+    created = 0
+    for code, tx in TAXONOMIES.items():
+        taxonomy, new = TaxonomyM.objects.get_or_create(
+            code=code, defaults={"title": tx["title"], "current": code == CURRENT})
+        if not new:
+            continue
+        for s in tx["sectors"]:
+            sector = SectorM.objects.create(taxonomy=taxonomy, code=s["code"], name=s["name"])
+            for g in s["groups"]:
+                group = GroupM.objects.create(sector=sector, code=g["code"], name=g["name"])
+                for ps in g["sets"]:
+                    SetM.objects.create(taxonomy=taxonomy, group=group, number=ps["number"], name=ps["name"],
+                                        scope=ps.get("scope", ""))
+                    created += 1
+    return created

@@ -1,0 +1,151 @@
+"""Back office views: permission → form → one service or selector call → response."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ocop.accounts.permissions import can_create, can_edit
+from ocop.core.audit import history
+from ocop.core.errors import OcopError
+from ocop.geo.models import Province
+
+from . import services
+from .forms import ProducerForm, ProductForm
+from .models import Producer, ProducerType, Product, ProductSet, Sector
+
+PAGE_SIZE = 25
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def filtered_products(request):
+    """The product list of the back office (also used by its export)."""
+    qs = Product.objects.visible_to(request.user).with_related()
+    g = request.GET
+    if g.get("q"):
+        qs = qs.search(g["q"])
+    if _int(g.get("province")):
+        qs = qs.filter(commune__province_id=_int(g["province"]))
+    if _int(g.get("star")):
+        qs = qs.filter(star=_int(g["star"]))
+    if _int(g.get("set")):
+        qs = qs.filter(product_set__number=_int(g["set"]), product_set__taxonomy__current=True)
+    if g.get("sector"):
+        qs = qs.filter(product_set__group__sector__code=g["sector"], product_set__taxonomy__current=True)
+    if g.get("type") in ProducerType.values:
+        qs = qs.filter(producer__type=g["type"])
+    return qs.order_by("name", "id")
+
+
+def filtered_producers(request):
+    qs = Producer.objects.visible_to(request.user).select_related("commune__province")
+    g = request.GET
+    if g.get("q"):
+        qs = qs.search(g["q"])
+    if _int(g.get("province")):
+        qs = qs.filter(commune__province_id=_int(g["province"]))
+    if g.get("type") in ProducerType.values:
+        qs = qs.filter(type=g["type"])
+    return qs.order_by("name", "id")
+
+
+def _filters_context(request):
+    return {
+        "provinces": Province.objects.all(),
+        "sets": ProductSet.objects.filter(taxonomy__current=True),
+        "sectors": Sector.objects.filter(taxonomy__current=True),
+        "producer_types": ProducerType.choices,
+        "stars": [3, 4, 5, 2, 1],
+        "query": request.GET.urlencode(),
+        "can_create": can_create(request.user),
+    }
+
+
+@login_required
+def product_list(request):
+    page = Paginator(filtered_products(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/product_list.html", {"page": page, **_filters_context(request)})
+
+
+@login_required
+def product_detail(request, pid):
+    product = get_object_or_404(Product.objects.visible_to(request.user).with_related(), public_id=pid)
+    return render(request, "registry/product_detail.html", {
+        "product": product, "history": history(product)[:50], "can_edit": can_edit(request.user, product),
+        "photos": product.photos.all(), "links": product.ecommerce_links.all(),
+    })
+
+
+def _save(request, form, save, success_url_name, template, extra):
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save({k: form.cleaned_data[k] for k in form.Meta.fields})
+        except OcopError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, _("Đã lưu «%s».") % obj)
+            return redirect(success_url_name, pid=obj.public_id)
+    return render(request, template, {"form": form, **extra})
+
+
+@login_required
+def product_edit(request, pid=None):
+    product = None
+    if pid:
+        product = get_object_or_404(Product.objects.visible_to(request.user), public_id=pid)
+        if not can_edit(request.user, product):
+            return render(request, "403.html", status=403)
+    elif not can_create(request.user):
+        return render(request, "403.html", status=403)
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
+
+    def save(data):
+        if product:
+            return services.product_update(actor=request.user, product=product, **data)
+        return services.product_create(actor=request.user, **data)
+
+    return _save(request, form, save, "registry:product_detail", "registry/product_form.html",
+                 {"product": product})
+
+
+@login_required
+def producer_list(request):
+    page = Paginator(filtered_producers(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/producer_list.html", {"page": page, **_filters_context(request)})
+
+
+@login_required
+def producer_detail(request, pid):
+    producer = get_object_or_404(Producer.objects.visible_to(request.user).select_related("commune__province"),
+                                 public_id=pid)
+    return render(request, "registry/producer_detail.html", {
+        "producer": producer, "history": history(producer)[:50], "can_edit": can_edit(request.user, producer),
+        "products": producer.products.visible_to(request.user).with_related(),
+    })
+
+
+@login_required
+def producer_edit(request, pid=None):
+    producer = None
+    if pid:
+        producer = get_object_or_404(Producer.objects.visible_to(request.user), public_id=pid)
+        if not can_edit(request.user, producer):
+            return render(request, "403.html", status=403)
+    elif not can_create(request.user):
+        return render(request, "403.html", status=403)
+    form = ProducerForm(request.POST or None, instance=producer)
+
+    def save(data):
+        if producer:
+            return services.producer_update(actor=request.user, producer=producer, **data)
+        return services.producer_create(actor=request.user, **data)
+
+    return _save(request, form, save, "registry:producer_detail", "registry/producer_form.html",
+                 {"producer": producer})
