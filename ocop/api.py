@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -19,6 +20,12 @@ api = NinjaAPI(
 @api.exception_handler(OcopError)
 def _ocop_error(request, exc: OcopError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": _(
+        "Không tìm thấy, hoặc hồ sơ không thuộc địa bàn của bạn.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)

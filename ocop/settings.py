@@ -73,6 +73,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, so that `pytest --reuse-db` skips loading the 24,000 administrative units again.
+            "TEST": {"NAME": str(WORK_DIR / ".test-ocop.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -81,3 +81,15 @@ class ProductForm(forms.ModelForm):
 class PhotoForm(forms.Form):
     image = forms.ImageField(label=_("Ảnh sản phẩm"))
     caption = forms.CharField(label=_("Chú thích"), max_length=200, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh sách (.xlsx hoặc .csv)"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        if f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn quá 20 MB: hãy chia nhỏ danh sách."))
+        return f

@@ -1,18 +1,28 @@
 """Back office views: permission → form → one service or selector call → response."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ocop.accounts.permissions import can_create, can_edit
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import can_create, can_edit, profile_of
 from ocop.core.audit import history
+from ocop.core.codes import random_code
 from ocop.core.errors import OcopError
+from ocop.core.export import write
 from ocop.geo.models import Province
 
 from . import services
-from .forms import ProducerForm, ProductForm
+from .exports import PRODUCER_HEADERS, PRODUCT_HEADERS, producer_rows, product_rows
+from .forms import ImportForm, ProducerForm, ProductForm
+from .importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_file
 from .models import Producer, ProducerType, Product, ProductSet, Sector
 
 PAGE_SIZE = 25
@@ -65,7 +75,13 @@ def _filters_context(request):
         "stars": [3, 4, 5, 2, 1],
         "query": request.GET.urlencode(),
         "can_create": can_create(request.user),
+        "can_import": can_import(request.user),
     }
+
+
+def can_import(user) -> bool:
+    p = profile_of(user)
+    return p is not None and p.role in (Role.NATIONAL, Role.PROVINCE, Role.COMMUNE)
 
 
 @login_required
@@ -149,3 +165,70 @@ def producer_edit(request, pid=None):
 
     return _save(request, form, save, "registry:producer_detail", "registry/producer_form.html",
                  {"producer": producer})
+
+
+def _export(request, fmt, filename, headers, rows):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8" if fmt == "csv" else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    write(fmt, headers, rows, response)
+    return response
+
+
+@login_required
+def product_export(request, fmt):
+    return _export(request, fmt, "san-pham-ocop", PRODUCT_HEADERS, product_rows(filtered_products(request)))
+
+
+@login_required
+def producer_export(request, fmt):
+    return _export(request, fmt, "chu-the-ocop", PRODUCER_HEADERS, producer_rows(filtered_producers(request)))
+
+
+def import_template(request, fmt):
+    return _export(request, fmt, "mau-nhap-san-pham-ocop", TEMPLATE_HEADERS, [TEMPLATE_EXAMPLE])
+
+
+@login_required
+def import_upload(request):
+    """Upload → preview (dry run, every row checked) → confirm → import in one transaction."""
+    if not can_import(request.user):
+        return render(request, "403.html", status=403)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    ctx = {"form": form}
+    if request.method == "POST" and request.POST.get("token"):
+        stored = request.session.get("import_file")
+        if not stored or stored["token"] != request.POST["token"]:
+            messages.error(request, _("Phiên nhập đã hết hạn, hãy tải tệp lên lại."))
+            return redirect("registry:import")
+        data = default_storage.open(stored["path"]).read()
+        try:
+            result = import_file(stored["name"], data, actor=request.user)
+        except OcopError as e:
+            ctx["error"] = e.message
+        else:
+            if result.ok:
+                default_storage.delete(stored["path"])
+                del request.session["import_file"]
+                messages.success(request, _("Đã nhập tệp «%(name)s». %(summary)s")
+                                 % {"name": stored["name"], "summary": result.summary()})
+                return redirect("registry:product_list")
+            ctx["result"] = result
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = import_file(upload.name, data, actor=request.user, dry_run=True)
+        except OcopError as e:
+            ctx["error"] = e.message
+        else:
+            ctx["result"] = result
+            if result.ok:
+                token = random_code(16)
+                path = default_storage.save(f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(data))
+                request.session["import_file"] = {"token": token, "path": path, "name": upload.name}
+                ctx["token"] = token
+                ctx["filename"] = upload.name
+    return render(request, "registry/import.html", ctx)

@@ -1,0 +1,104 @@
+"""Named personas shared by every test: a Lai Châu officer, a Sơn La officer, a commune officer, a council
+member, an inspector, a producer and an outsider."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from ocop.accounts.models import Profile, Role
+from ocop.geo.models import Commune
+from ocop.registry import services
+from ocop.registry.models import ProductSet
+
+LAI_CHAU, SON_LA, DIEN_BIEN = 12, 14, 11
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "vi"
+
+
+def _user(username, role=None, **scope):
+    user = get_user_model().objects.create_user(username=username, password="mat-khau-thu-nghiem")
+    if role:
+        Profile.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def lai_chau_commune(db):
+    return Commune.objects.get(province_id=LAI_CHAU, name="Xã Tam Đường")
+
+
+@pytest.fixture
+def son_la_commune(db):
+    return Commune.objects.filter(province_id=SON_LA).order_by("code").first()
+
+
+@pytest.fixture
+def product_set(db):
+    return ProductSet.objects.get(taxonomy__current=True, number=11)
+
+
+@pytest.fixture
+def lai_chau_producer(lai_chau_commune):
+    return services.producer_create(actor=None, name="HTX Chè Tam Đường", type="htx", commune=lai_chau_commune,
+                                    tax_code="6200123456")
+
+
+@pytest.fixture
+def son_la_producer(son_la_commune):
+    return services.producer_create(actor=None, name="HTX Chè Mộc Châu", type="htx", commune=son_la_commune)
+
+
+@pytest.fixture
+def lai_chau_product(lai_chau_producer, product_set):
+    return services.product_create(actor=None, name="Chè Shan tuyết Tam Đường", producer=lai_chau_producer,
+                                   product_set=product_set, star=4, year=2024)
+
+
+@pytest.fixture
+def son_la_product(son_la_producer, product_set):
+    return services.product_create(actor=None, name="Chè ô long Mộc Châu", producer=son_la_producer,
+                                   product_set=product_set, star=3, year=2023)
+
+
+@pytest.fixture
+def national(db):
+    return _user("quantri", Role.NATIONAL)
+
+
+@pytest.fixture
+def lai_chau_officer(db):
+    return _user("laichau", Role.PROVINCE, province_id=LAI_CHAU)
+
+
+@pytest.fixture
+def son_la_officer(db):
+    return _user("sonla", Role.PROVINCE, province_id=SON_LA)
+
+
+@pytest.fixture
+def commune_officer(lai_chau_commune):
+    return _user("canboxa", Role.COMMUNE, commune=lai_chau_commune)
+
+
+@pytest.fixture
+def council_member(db):
+    return _user("hoidong", Role.COUNCIL, province_id=LAI_CHAU)
+
+
+@pytest.fixture
+def inspector(db):
+    return _user("thanhtra", Role.INSPECTOR, province_id=LAI_CHAU)
+
+
+@pytest.fixture
+def producer_user(lai_chau_producer):
+    return _user("chuthe", Role.PRODUCER, producer=lai_chau_producer)
+
+
+@pytest.fixture
+def outsider(db):
+    return _user("nguoingoai")
