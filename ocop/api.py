@@ -24,13 +24,18 @@ def _ocop_error(request, exc: OcopError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"code": "not_found", "message": _(
-        "Không tìm thấy, hoặc hồ sơ không thuộc địa bàn của bạn.")}, status=404)
+    return api.create_response(
+        request,
+        {"code": "not_found", "message": _("Không tìm thấy, hoặc hồ sơ không thuộc địa bàn của bạn.")},
+        status=404,
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(request, {"code": "unauthenticated", "message": _("Cần đăng nhập.")}, status=401)
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": _("Cần đăng nhập.")}, status=401
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -39,9 +44,12 @@ def _invalid(request, exc: ValidationError):
     for err in exc.errors:
         loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "payload", "query"))
         problems.append({"field": loc, "message": err.get("msg", "")})
-    message = _("Dữ liệu gửi lên không hợp lệ: %s") % "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return api.create_response(request, {"code": "invalid_input", "message": message, "details": problems},
-                               status=422)
+    message = _("Dữ liệu gửi lên không hợp lệ: %s") % "; ".join(
+        f"{p['field']}: {p['message']}" for p in problems
+    )
+    return api.create_response(
+        request, {"code": "invalid_input", "message": message, "details": problems}, status=422
+    )
 
 
 api.add_router("/geo/", "ocop.geo.api.router")

@@ -28,7 +28,7 @@ def _user(username, role=None, **scope):
 
 @pytest.fixture
 def lai_chau_commune(db):
-    return Commune.objects.get(province_id=LAI_CHAU, name="Xã Tam Đường")
+    return Commune.objects.get(province_id=LAI_CHAU, name="Xã Bình Lư")
 
 
 @pytest.fixture
@@ -43,8 +43,9 @@ def product_set(db):
 
 @pytest.fixture
 def lai_chau_producer(lai_chau_commune):
-    return services.producer_create(actor=None, name="HTX Chè Tam Đường", type="htx", commune=lai_chau_commune,
-                                    tax_code="6200123456")
+    return services.producer_create(
+        actor=None, name="HTX Chè Tam Đường", type="htx", commune=lai_chau_commune, tax_code="6200123456"
+    )
 
 
 @pytest.fixture
@@ -54,14 +55,26 @@ def son_la_producer(son_la_commune):
 
 @pytest.fixture
 def lai_chau_product(lai_chau_producer, product_set):
-    return services.product_create(actor=None, name="Chè Shan tuyết Tam Đường", producer=lai_chau_producer,
-                                   product_set=product_set, star=4, year=2024)
+    return services.product_create(
+        actor=None,
+        name="Chè Shan tuyết Tam Đường",
+        producer=lai_chau_producer,
+        product_set=product_set,
+        star=4,
+        year=2024,
+    )
 
 
 @pytest.fixture
 def son_la_product(son_la_producer, product_set):
-    return services.product_create(actor=None, name="Chè ô long Mộc Châu", producer=son_la_producer,
-                                   product_set=product_set, star=3, year=2023)
+    return services.product_create(
+        actor=None,
+        name="Chè ô long Mộc Châu",
+        producer=son_la_producer,
+        product_set=product_set,
+        star=3,
+        year=2023,
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ WORK_DIR = Path(os.environ.get("OCOP_WORK_DIR", Path.cwd()))
 
 SECRET_KEY = os.environ.get("OCOP_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 DEBUG = os.environ.get("OCOP_DEBUG", "1") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("OCOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("OCOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,7 +105,7 @@ MEDIA_ROOT = Path(os.environ.get("OCOP_MEDIA_ROOT", WORK_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get("OCOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": os.environ.get("OCOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

@@ -13,7 +13,9 @@ DEMO_PASSWORD = "ocop-demo-2026"
 def demo_users() -> list[tuple[str, str, str]]:
     """Create (or reset) the demo accounts; returns (username, role label, scope) per account."""
     lai_chau, son_la = Province.objects.get(pk=12), Province.objects.get(pk=14)
-    commune = Commune.objects.filter(province=lai_chau, name="Xã Tam Đường").first() or lai_chau.communes.first()
+    commune = (
+        Commune.objects.filter(province=lai_chau, name="Xã Bình Lư").first() or lai_chau.communes.first()
+    )
     producer = Producer.objects.filter(name="HTX Ong mật Điện Biên").first() or Producer.objects.first()
     spec = [
         ("quantri", "Quản trị", Role.NATIONAL, {}),
@@ -33,8 +35,9 @@ def demo_users() -> list[tuple[str, str, str]]:
         user.is_staff = role == Role.NATIONAL
         user.is_superuser = role == Role.NATIONAL
         user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "province": None, "commune": None,
-                                                              "producer": None, **scope})
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "province": None, "commune": None, "producer": None, **scope}
+        )
         where = next((str(v) for v in scope.values()), "toàn quốc")
         out.append((username, Role(role).label, where))
     return out

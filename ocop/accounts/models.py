@@ -21,12 +21,20 @@ EDITOR_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.COMMUNE, Role.PRODUCER}
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
-    province = models.ForeignKey("geo.Province", verbose_name=_("tỉnh"), null=True, blank=True,
-                                 on_delete=models.PROTECT)
-    commune = models.ForeignKey("geo.Commune", verbose_name=_("xã"), null=True, blank=True,
-                                on_delete=models.PROTECT)
-    producer = models.ForeignKey("registry.Producer", verbose_name=_("chủ thể"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="accounts")
+    province = models.ForeignKey(
+        "geo.Province", verbose_name=_("tỉnh"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    commune = models.ForeignKey(
+        "geo.Commune", verbose_name=_("xã"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    producer = models.ForeignKey(
+        "registry.Producer",
+        verbose_name=_("chủ thể"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
 
     class Meta:
         verbose_name = _("hồ sơ người dùng")
@@ -36,7 +44,9 @@ class Profile(models.Model):
                 name="profile_scope_matches_role",
                 condition=(
                     models.Q(role="national")
-                    | models.Q(role__in=["province", "council", "advisory", "inspector"], province__isnull=False)
+                    | models.Q(
+                        role__in=["province", "council", "advisory", "inspector"], province__isnull=False
+                    )
                     | models.Q(role="commune", commune__isnull=False)
                     | models.Q(role="producer", producer__isnull=False)
                 ),

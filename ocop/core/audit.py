@@ -23,8 +23,9 @@ def _plain(value):
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     """The audited values of a model instance: concrete fields, foreign keys as their text."""
     names = fields or [
-        f.name for f in obj._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}
-        and not f.name.endswith("_folded")
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.name not in {"id", "created_at", "updated_at"} and not f.name.endswith("_folded")
     ]
     return {name: _plain(getattr(obj, name)) for name in names}
 
@@ -37,8 +38,16 @@ def audit_object_id(obj: models.Model) -> str:
     return str(getattr(obj, "public_id", None) or obj.pk)
 
 
-def audit_entry(obj: models.Model, *, actor, action: str, before: dict | None = None,
-                after: dict | None = None, note: str = "", save: bool = True) -> AuditEntry:
+def audit_entry(
+    obj: models.Model,
+    *,
+    actor,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    save: bool = True,
+) -> AuditEntry:
     """Record one change. With save=False the entry is returned unsaved (for bulk imports)."""
     changes = diff(before or {}, after or {}) if after is not None else {}
     entry = AuditEntry(

@@ -1,6 +1,7 @@
 """Load vietnam-provinces into the geo tables (used by the data migration and `ocop geo_load`)."""
 
-from vietnam_provinces import Province as VP, Ward as VW
+from vietnam_provinces import Province as VP
+from vietnam_provinces import Ward as VW
 from vietnam_provinces import legacy
 from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW as PROVINCE_OLD_TO_NEW
 from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW as WARD_OLD_TO_NEW
@@ -27,18 +28,33 @@ def load(apps=None) -> dict:
         return {"provinces": Province.objects.count(), "communes": Commune.objects.count()}
 
     Province.objects.bulk_create(
-        Province(code=int(p.code), name=p.name, division_type=str(p.division_type), codename=p.codename,
-                 key=admin_key(p.name))
+        Province(
+            code=int(p.code),
+            name=p.name,
+            division_type=str(p.division_type),
+            codename=p.codename,
+            key=admin_key(p.name),
+        )
         for p in VP.iter_all()
     )
     Commune.objects.bulk_create(
-        (Commune(code=int(w.code), province_id=int(w.province_code), name=w.name,
-                 division_type=str(w.division_type), codename=w.codename, key=admin_key(w.name))
-         for w in VW.iter_all()),
+        (
+            Commune(
+                code=int(w.code),
+                province_id=int(w.province_code),
+                name=w.name,
+                division_type=str(w.division_type),
+                codename=w.codename,
+                key=admin_key(w.name),
+            )
+            for w in VW.iter_all()
+        ),
         batch_size=2000,
     )
     LegacyProvince.objects.bulk_create(
-        LegacyProvince(code=int(p.code), name=p.name, key=admin_key(p.name), successor_id=_successor(int(p.code)))
+        LegacyProvince(
+            code=int(p.code), name=p.name, key=admin_key(p.name), successor_id=_successor(int(p.code))
+        )
         for p in legacy.Province.iter_all()
     )
     LegacyDistrict.objects.bulk_create(
@@ -47,15 +63,26 @@ def load(apps=None) -> dict:
     )
     district_province = dict(LegacyDistrict.objects.values_list("code", "province_id"))
     LegacyWard.objects.bulk_create(
-        (LegacyWard(code=int(w.code), district_id=int(w.district_code),
-                    province_id=district_province[int(w.district_code)], name=w.name, key=admin_key(w.name))
-         for w in legacy.Ward.iter_all()),
+        (
+            LegacyWard(
+                code=int(w.code),
+                district_id=int(w.district_code),
+                province_id=district_province[int(w.district_code)],
+                name=w.name,
+                key=admin_key(w.name),
+            )
+            for w in legacy.Ward.iter_all()
+        ),
         batch_size=2000,
     )
     known = set(LegacyWard.objects.values_list("code", flat=True))
     WardSuccession.objects.bulk_create(
-        (WardSuccession(legacy_ward_id=old, commune_id=int(n.code), partly=e.old_ward.is_partly_merged)
-         for old, e in WARD_OLD_TO_NEW.items() if old in known for n in e.new_wards),
+        (
+            WardSuccession(legacy_ward_id=old, commune_id=int(n.code), partly=e.old_ward.is_partly_merged)
+            for old, e in WARD_OLD_TO_NEW.items()
+            if old in known
+            for n in e.new_wards
+        ),
         batch_size=5000,
     )
     return {"provinces": Province.objects.count(), "communes": Commune.objects.count()}

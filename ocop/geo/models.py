@@ -34,8 +34,9 @@ class Province(models.Model):
 
 class Commune(models.Model):
     code = models.PositiveIntegerField(_("mã xã"), primary_key=True)
-    province = models.ForeignKey(Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT,
-                                 related_name="communes")
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="communes"
+    )
     name = models.CharField(_("tên"), max_length=100)
     division_type = models.CharField(_("loại"), max_length=40)
     codename = models.CharField(max_length=100)
@@ -54,8 +55,9 @@ class LegacyProvince(models.Model):
     code = models.PositiveSmallIntegerField(_("mã tỉnh cũ"), primary_key=True)
     name = models.CharField(_("tên"), max_length=100)
     key = models.CharField(max_length=100, db_index=True)
-    successor = models.ForeignKey(Province, verbose_name=_("tỉnh mới"), on_delete=models.PROTECT,
-                                  related_name="legacy_provinces")
+    successor = models.ForeignKey(
+        Province, verbose_name=_("tỉnh mới"), on_delete=models.PROTECT, related_name="legacy_provinces"
+    )
 
     class Meta:
         verbose_name = _("tỉnh cũ (trước 7/2025)")
@@ -104,4 +106,9 @@ class WardSuccession(models.Model):
     partly = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["legacy_ward", "commune"], name="uniq_ward_succession")]
+        constraints = [
+            models.UniqueConstraint(fields=["legacy_ward", "commune"], name="uniq_ward_succession")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_ward_id} → {self.commune_id}"

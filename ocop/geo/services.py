@@ -51,7 +51,9 @@ class GeoIndex:
 
     @cached_property
     def communes(self) -> dict[int, Commune]:
-        return {c.code: c for by_key in self.communes_by_province.values() for cs in by_key.values() for c in cs}
+        return {
+            c.code: c for by_key in self.communes_by_province.values() for cs in by_key.values() for c in cs
+        }
 
     @cached_property
     def districts_by_province(self) -> dict[int, dict[str, list[LegacyDistrict]]]:
@@ -79,52 +81,94 @@ class GeoIndex:
     @cached_property
     def successors(self) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
-        for old, new in WardSuccession.objects.values_list("legacy_ward_id", "commune_id").order_by("commune_id"):
+        for old, new in WardSuccession.objects.values_list("legacy_ward_id", "commune_id").order_by(
+            "commune_id"
+        ):
             out.setdefault(old, []).append(new)
         return out
 
     def resolve(self, text: str) -> Resolved:
         parts = [p for p in _SPLIT.split(text or "") if p.strip()]
         if len(parts) < 2:
-            raise OcopError("address_incomplete", _(
-                "Địa chỉ «%(text)s» chưa đủ: cần ít nhất tên xã/phường và tên tỉnh/thành phố, "
-                "ví dụ «Xã Bản Hon, Tỉnh Lai Châu» hoặc «Xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu»."
-            ) % {"text": text})
+            raise OcopError(
+                "address_incomplete",
+                _(
+                    "Địa chỉ «%(text)s» chưa đủ: cần ít nhất tên xã/phường và tên tỉnh/thành phố, "
+                    "ví dụ «Xã Bản Hon, Tỉnh Lai Châu» hoặc «Xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu»."
+                )
+                % {"text": text},
+            )
         province_part = parts[-1]
         pkey = admin_key(province_part)
         new_provinces = self.provinces.get(pkey, [])
         old_provinces = self.legacy_provinces.get(pkey, [])
         if not new_provinces and not old_provinces:
             names = [p.name for ps in self.provinces.values() for p in ps] + [
-                p.name for ps in self.legacy_provinces.values() for p in ps]
-            raise OcopError("province_unknown", _(
-                "Không tìm thấy tỉnh/thành phố «%(name)s». Gần giống: %(candidates)s."
-            ) % {"name": province_part.strip(), "candidates": _suggest(province_part, names)})
+                p.name for ps in self.legacy_provinces.values() for p in ps
+            ]
+            raise OcopError(
+                "province_unknown",
+                _("Không tìm thấy tỉnh/thành phố «%(name)s». Gần giống: %(candidates)s.")
+                % {"name": province_part.strip(), "candidates": _suggest(province_part, names)},
+            )
 
         rest = parts[:-1]
         # Old address with a district: "Xã X, huyện Y, tỉnh Z".
         if old_provinces and len(rest) >= 2:
             dkey_part = rest[-1]
-            districts = self.districts_by_province.get(old_provinces[0].code, {}).get(admin_key(dkey_part), [])
+            districts = self.districts_by_province.get(old_provinces[0].code, {}).get(
+                admin_key(dkey_part), []
+            )
             if districts or _type_of(fold(dkey_part)) in _DISTRICT_WORDS:
                 if not districts:
-                    names = [d.name for ds in self.districts_by_province.get(old_provinces[0].code, {}).values()
-                             for d in ds]
-                    raise OcopError("district_unknown", _(
-                        "Không tìm thấy huyện «%(name)s» thuộc %(province)s (địa giới cũ). Gần giống: "
-                        "%(candidates)s."
-                    ) % {"name": dkey_part.strip(), "province": old_provinces[0].name,
-                         "candidates": _suggest(dkey_part, names)})
+                    names = [
+                        d.name
+                        for ds in self.districts_by_province.get(old_provinces[0].code, {}).values()
+                        for d in ds
+                    ]
+                    raise OcopError(
+                        "district_unknown",
+                        _(
+                            "Không tìm thấy huyện «%(name)s» thuộc %(province)s (địa giới cũ). Gần giống: "
+                            "%(candidates)s."
+                        )
+                        % {
+                            "name": dkey_part.strip(),
+                            "province": old_provinces[0].name,
+                            "candidates": _suggest(dkey_part, names),
+                        },
+                    )
                 ward_part = rest[-2]
-                wards = self._pick_type(ward_part, self.wards_by_district.get(districts[0].code, {})
-                                        .get(admin_key(ward_part), []))
+                wards = self._pick_type(
+                    ward_part, self.wards_by_district.get(districts[0].code, {}).get(admin_key(ward_part), [])
+                )
                 if not wards:
-                    names = [w.name for ws in self.wards_by_district.get(districts[0].code, {}).values() for w in ws]
-                    raise OcopError("ward_unknown", _(
-                        "Không tìm thấy xã «%(name)s» thuộc %(district)s, %(province)s (địa giới cũ). "
-                        "Gần giống: %(candidates)s."
-                    ) % {"name": ward_part.strip(), "district": districts[0].name,
-                         "province": old_provinces[0].name, "candidates": _suggest(ward_part, names)})
+                    # District boundaries moved between 2019 and 2025 (Mường Phăng went from huyện Điện Biên
+                    # to TP Điện Biên Phủ): a ward name that exists elsewhere in the province still resolves,
+                    # and an ambiguous one is reported by _from_legacy.
+                    wards = self._pick_type(
+                        ward_part,
+                        self.wards_by_province.get(old_provinces[0].code, {}).get(admin_key(ward_part), []),
+                    )
+                if not wards:
+                    names = [
+                        w.name
+                        for ws in self.wards_by_district.get(districts[0].code, {}).values()
+                        for w in ws
+                    ]
+                    raise OcopError(
+                        "ward_unknown",
+                        _(
+                            "Không tìm thấy xã «%(name)s» thuộc %(district)s, %(province)s (địa giới cũ). "
+                            "Gần giống: %(candidates)s."
+                        )
+                        % {
+                            "name": ward_part.strip(),
+                            "district": districts[0].name,
+                            "province": old_provinces[0].name,
+                            "candidates": _suggest(ward_part, names),
+                        },
+                    )
                 return self._from_legacy(text, wards, rest[:-2])
 
         ward_part = rest[-1]
@@ -139,8 +183,11 @@ class GeoIndex:
             wards += self.wards_by_province.get(p.code, {}).get(wkey, [])
         wards = self._pick_type(ward_part, wards)
         wanted = _type_of(fold(ward_part))
-        if wanted and wards and not any(_type_of(fold(c.name)) == wanted for c in communes) and any(
-            _type_of(fold(w.name)) == wanted for w in wards
+        if (
+            wanted
+            and wards
+            and not any(_type_of(fold(c.name)) == wanted for c in communes)
+            and any(_type_of(fold(w.name)) == wanted for w in wards)
         ):
             # "Xã Tân Phong" when today only a "Phường Tân Phong" exists: the old xã is meant.
             communes = []
@@ -150,14 +197,24 @@ class GeoIndex:
             raise _ambiguous(text, communes)
         if wards:
             return self._from_legacy(text, wards, rest[:-1])
-        names = [c.name for p in new_provinces for cs in self.communes_by_province.get(p.code, {}).values()
-                 for c in cs]
-        names += [w.name for p in old_provinces for ws in self.wards_by_province.get(p.code, {}).values()
-                  for w in ws]
+        names = [
+            c.name
+            for p in new_provinces
+            for cs in self.communes_by_province.get(p.code, {}).values()
+            for c in cs
+        ]
+        names += [
+            w.name
+            for p in old_provinces
+            for ws in self.wards_by_province.get(p.code, {}).values()
+            for w in ws
+        ]
         where = (new_provinces or old_provinces)[0].name
-        raise OcopError("commune_unknown", _(
-            "Không tìm thấy xã/phường «%(name)s» thuộc %(province)s. Gần giống: %(candidates)s."
-        ) % {"name": ward_part.strip(), "province": where, "candidates": _suggest(ward_part, names)})
+        raise OcopError(
+            "commune_unknown",
+            _("Không tìm thấy xã/phường «%(name)s» thuộc %(province)s. Gần giống: %(candidates)s.")
+            % {"name": ward_part.strip(), "province": where, "candidates": _suggest(ward_part, names)},
+        )
 
     @staticmethod
     def _pick_type(part: str, units: list) -> list:
@@ -172,8 +229,10 @@ class GeoIndex:
         if len(codes) == 1:
             return Resolved(self.communes[codes[0]], ", ".join(detail_parts), legacy=True)
         if not codes:
-            raise OcopError("ward_unmapped", _("Xã cũ «%(name)s» không có trong bảng chuyển đổi địa giới.")
-                            % {"name": wards[0].name})
+            raise OcopError(
+                "ward_unmapped",
+                _("Xã cũ «%(name)s» không có trong bảng chuyển đổi địa giới.") % {"name": wards[0].name},
+            )
         raise _ambiguous(text, [self.communes[c] for c in codes], legacy=True)
 
 
@@ -193,12 +252,15 @@ def _suggest(name: str, names: list[str]) -> str:
 def _ambiguous(text: str, communes: list[Commune], legacy: bool = False) -> OcopError:
     listing = "; ".join(f"{c.name}, {c.province.name} (mã {c.code})" for c in communes)
     if legacy:
-        msg = _("Xã cũ trong địa chỉ «%(text)s» đã được chia cho nhiều xã mới: %(candidates)s. "
-                "Hãy ghi tên xã mới.")
+        msg = _(
+            "Xã cũ trong địa chỉ «%(text)s» đã được chia cho nhiều xã mới: %(candidates)s. "
+            "Hãy ghi tên xã mới."
+        )
     else:
         msg = _("Địa chỉ «%(text)s» khớp nhiều xã: %(candidates)s. Hãy ghi rõ loại (xã/phường) hoặc mã xã.")
-    return OcopError("address_ambiguous", msg % {"text": text, "candidates": listing},
-                     details=[c.code for c in communes])
+    return OcopError(
+        "address_ambiguous", msg % {"text": text, "candidates": listing}, details=[c.code for c in communes]
+    )
 
 
 def resolve_address(text: str) -> Resolved:

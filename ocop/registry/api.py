@@ -114,8 +114,10 @@ def _set(number: int) -> ProductSet:
 
 
 def _audit(obj) -> list[dict]:
-    return [{"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action,
-             "changes": e.changes} for e in history(obj)]
+    return [
+        {"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action, "changes": e.changes}
+        for e in history(obj)
+    ]
 
 
 @router.get("/producers", response=list[ProducerOut])
@@ -155,8 +157,15 @@ def producer_update(request, pid: str, payload: ProducerPatch):
 
 
 @router.get("/products", response=list[ProductOut])
-def product_list(request, q: str = "", province: int | None = None, star: int | None = None,
-                 product_set: int | None = None, limit: int = 50, offset: int = 0):
+def product_list(
+    request,
+    q: str = "",
+    province: int | None = None,
+    star: int | None = None,
+    product_set: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
     qs = Product.objects.visible_to(request.user).with_related()
     if q:
         qs = qs.search(q)
@@ -182,8 +191,9 @@ def product_history(request, pid: str):
 @router.post("/products", response={201: ProductOut})
 def product_create(request, payload: ProductIn):
     data = payload.dict()
-    data["producer"] = get_object_or_404(Producer.objects.visible_to(request.user),
-                                         public_id=data.pop("producer_id"))
+    data["producer"] = get_object_or_404(
+        Producer.objects.visible_to(request.user), public_id=data.pop("producer_id")
+    )
     code = data.pop("commune_code")
     if code:
         data["commune"] = _commune(code)

@@ -37,15 +37,42 @@ _PATTERNS: list[tuple[int, list[str]]] = [
     (22, ["Khăn piêu {place}", "Váy thổ cẩm {place}"]),
     (26, ["Du lịch cộng đồng bản {place}", "Điểm du lịch sinh thái {place}"]),
 ]
-_COOP_WORDS = ["Nông nghiệp", "Dịch vụ tổng hợp", "Nông sản sạch", "Chè", "Xanh", "Thảo dược", "Phát triển",
-               "Hoa Ban", "Tây Bắc", "Sơn Thủy", "Thành Công", "Bình An"]
+_COOP_WORDS = [
+    "Nông nghiệp",
+    "Dịch vụ tổng hợp",
+    "Nông sản sạch",
+    "Chè",
+    "Xanh",
+    "Thảo dược",
+    "Phát triển",
+    "Hoa Ban",
+    "Tây Bắc",
+    "Sơn Thủy",
+    "Thành Công",
+    "Bình An",
+]
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Lò", "Quàng", "Vàng", "Giàng", "Lường", "Đinh", "Hà"]
 _GIVEN = ["Văn Minh", "Thị Hoa", "Văn Dũng", "Thị Lan", "A Páo", "Thị Mai", "Văn Hùng", "Thị Thu", "A Dính"]
 _TYPES = [("htx", 32), ("doanh_nghiep", 23), ("ho_kinh_doanh", 40), ("tht", 5)]
-_TYPE_LABEL = {"htx": "Hợp tác xã", "doanh_nghiep": "Doanh nghiệp", "ho_kinh_doanh": "Hộ kinh doanh",
-               "tht": "Tổ hợp tác"}
-HEADER = ["Tên sản phẩm", "Tên chủ thể", "Loại hình chủ thể", "Địa chỉ", "Bộ sản phẩm", "Số sao",
-          "Số quyết định", "Ngày quyết định", "Năm", "Người đại diện", "Điện thoại"]
+_TYPE_LABEL = {
+    "htx": "Hợp tác xã",
+    "doanh_nghiep": "Doanh nghiệp",
+    "ho_kinh_doanh": "Hộ kinh doanh",
+    "tht": "Tổ hợp tác",
+}
+HEADER = [
+    "Tên sản phẩm",
+    "Tên chủ thể",
+    "Loại hình chủ thể",
+    "Địa chỉ",
+    "Bộ sản phẩm",
+    "Số sao",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Năm",
+    "Người đại diện",
+    "Điện thoại",
+]
 
 
 def _place(commune: Commune) -> str:
@@ -63,16 +90,26 @@ def load_seed_producers() -> int:
     made: dict[str, Producer] = {}
     for p in PRODUCERS:
         made[p["key"]] = services.producer_create(
-            actor=None, name=p["name"], type=p["type"], commune=Commune.objects.get(pk=p["commune_code"]),
-            address_detail=p.get("address_detail", ""), legal_rep=p.get("legal_rep", ""),
-            rep_female=p.get("rep_female", False), rep_ethnic_minority=p.get("rep_ethnic_minority", False),
+            actor=None,
+            name=p["name"],
+            type=p["type"],
+            commune=Commune.objects.get(pk=p["commune_code"]),
+            address_detail=p.get("address_detail", ""),
+            legal_rep=p.get("legal_rep", ""),
+            rep_female=p.get("rep_female", False),
+            rep_ethnic_minority=p.get("rep_ethnic_minority", False),
             phone=p.get("phone", ""),
         )
     for i, pr in enumerate(PRODUCTS):
         year = pr.get("year")
         services.product_create(
-            actor=None, name=pr["name"], producer=made[pr["producer"]], product_set=sets[pr["set"]],
-            star=pr.get("star"), year=year, description=pr.get("description", ""),
+            actor=None,
+            name=pr["name"],
+            producer=made[pr["producer"]],
+            product_set=sets[pr["set"]],
+            star=pr.get("star"),
+            year=year,
+            description=pr.get("description", ""),
             decision_number=f"{1000 + i}/QĐ-UBND" if pr.get("star") else "",
         )
     return len(PRODUCTS)
@@ -117,9 +154,21 @@ def generated_rows(count: int, *, seed: int = 2026) -> list[list]:
         star = 5 if r < 0.008 else 4 if r < 0.238 else 3
         year = rng.choice([2021, 2022, 2023, 2024, 2025, 2026])
         day = f"{rng.randint(1, 28):02d}/{rng.randint(1, 10):02d}/{year}"
-        rows.append([product, name, _TYPE_LABEL[kind],
-                     address, number, star, f"{rng.randint(100, 4999)}/QĐ-UBND", day, year,
-                     f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}", f"09{rng.randint(10000000, 99999999)}"])
+        rows.append(
+            [
+                product,
+                name,
+                _TYPE_LABEL[kind],
+                address,
+                number,
+                star,
+                f"{rng.randint(100, 4999)}/QĐ-UBND",
+                day,
+                year,
+                f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}",
+                f"09{rng.randint(10000000, 99999999)}",
+            ]
+        )
     return rows
 
 

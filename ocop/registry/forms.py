@@ -26,8 +26,9 @@ class CommuneField(forms.CharField):
         if text.isdigit():
             commune = Commune.objects.select_related("province").filter(pk=int(text)).first()
             if commune is None:
-                raise forms.ValidationError(_("Mã xã %(code)s không có trong danh mục địa giới mới."),
-                                            params={"code": text})
+                raise forms.ValidationError(
+                    _("Mã xã %(code)s không có trong danh mục địa giới mới."), params={"code": text}
+                )
             return commune
         try:
             return resolve_address(text).commune
@@ -36,13 +37,28 @@ class CommuneField(forms.CharField):
 
 
 class ProducerForm(forms.ModelForm):
-    commune = CommuneField(label=_("Xã, phường"),
-                          help_text=_("Ví dụ: «Xã Bản Hon, Lai Châu» hoặc mã xã; ghi theo địa giới cũ cũng được."))
+    commune = CommuneField(
+        label=_("Xã, phường"),
+        help_text=_("Ví dụ: «Xã Bản Hon, Lai Châu» hoặc mã xã; ghi theo địa giới cũ cũng được."),
+    )
 
     class Meta:
         model = Producer
-        fields = ["name", "type", "tax_code", "legal_rep", "rep_female", "rep_ethnic_minority", "rep_disabled",
-                  "local_labour_share", "commune", "address_detail", "phone", "email", "website"]
+        fields = [
+            "name",
+            "type",
+            "tax_code",
+            "legal_rep",
+            "rep_female",
+            "rep_ethnic_minority",
+            "rep_disabled",
+            "local_labour_share",
+            "commune",
+            "address_detail",
+            "phone",
+            "email",
+            "website",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,18 +67,34 @@ class ProducerForm(forms.ModelForm):
 
 
 class ProductForm(forms.ModelForm):
-    commune = CommuneField(label=_("Xã, phường"), required=False,
-                          help_text=_("Để trống nếu trùng xã của chủ thể."))
+    commune = CommuneField(
+        label=_("Xã, phường"), required=False, help_text=_("Để trống nếu trùng xã của chủ thể.")
+    )
 
     class Meta:
         model = Product
-        fields = ["name", "producer", "product_set", "commune", "description", "gtin", "standards",
-                  "certifications", "ip_titles", "star", "decision_number", "decision_date", "year"]
-        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "description": forms.Textarea(attrs={"rows": 4}),
-                   "standards": forms.Textarea(attrs={"rows": 2}),
-                   "certifications": forms.Textarea(attrs={"rows": 2}),
-                   "ip_titles": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "name",
+            "producer",
+            "product_set",
+            "commune",
+            "description",
+            "gtin",
+            "standards",
+            "certifications",
+            "ip_titles",
+            "star",
+            "decision_number",
+            "decision_date",
+            "year",
+        ]
+        widgets = {
+            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "standards": forms.Textarea(attrs={"rows": 2}),
+            "certifications": forms.Textarea(attrs={"rows": 2}),
+            "ip_titles": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

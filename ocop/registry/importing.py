@@ -30,8 +30,17 @@ from .services import CODE_RE, current_sets
 # Canonical column → folded header aliases. Matching ignores case, diacritics and punctuation.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "product_name": ("ten san pham", "san pham", "ten sp", "ten san pham ocop"),
-    "producer_name": ("ten chu the", "chu the", "ten chu the ocop", "chu the ocop", "ten co so", "don vi",
-                      "ten chu the san xuat", "ten htx doanh nghiep", "chu the san xuat"),
+    "producer_name": (
+        "ten chu the",
+        "chu the",
+        "ten chu the ocop",
+        "chu the ocop",
+        "ten co so",
+        "don vi",
+        "ten chu the san xuat",
+        "ten htx doanh nghiep",
+        "chu the san xuat",
+    ),
     "producer_type": ("loai hinh chu the", "loai hinh", "hinh thuc to chuc", "loai hinh to chuc"),
     "address": ("dia chi", "dia chi chu the", "dia chi san xuat", "dia ban"),
     "product_set": ("bo san pham", "bo sp", "so bo san pham", "bo"),
@@ -46,27 +55,57 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("product_name", "producer_name", "producer_type", "address", "product_set")
 LABELS = {
-    "product_name": "Tên sản phẩm", "producer_name": "Tên chủ thể", "producer_type": "Loại hình chủ thể",
-    "address": "Địa chỉ", "product_set": "Bộ sản phẩm", "tax_code": "Mã số thuế", "phone": "Điện thoại",
-    "gtin": "GTIN", "star": "Số sao", "decision_number": "Số quyết định",
-    "decision_date": "Ngày quyết định", "year": "Năm", "legal_rep": "Người đại diện",
+    "product_name": "Tên sản phẩm",
+    "producer_name": "Tên chủ thể",
+    "producer_type": "Loại hình chủ thể",
+    "address": "Địa chỉ",
+    "product_set": "Bộ sản phẩm",
+    "tax_code": "Mã số thuế",
+    "phone": "Điện thoại",
+    "gtin": "GTIN",
+    "star": "Số sao",
+    "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "year": "Năm",
+    "legal_rep": "Người đại diện",
 }
 TEMPLATE_HEADERS = [LABELS[k] for k in COLUMNS]
 TEMPLATE_EXAMPLE = [
-    "Mật ong hoa ban", "HTX Ong mật Điện Biên", "Hợp tác xã", "Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
-    "4", "5600123456", "0912345678", "", "4", "1234/QĐ-UBND", "15/11/2024", "2024", "Lò Văn Minh",
+    "Mật ong hoa ban",
+    "HTX Ong mật Điện Biên",
+    "Hợp tác xã",
+    "Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
+    "4",
+    "5600123456",
+    "0912345678",
+    "",
+    "4",
+    "1234/QĐ-UBND",
+    "15/11/2024",
+    "2024",
+    "Lò Văn Minh",
 ]
 
 _TYPE_WORDS: list[tuple[str, str]] = [
-    ("to hop tac", ProducerType.THT), ("tht", ProducerType.THT),
-    ("hop tac xa", ProducerType.HTX), ("htx", ProducerType.HTX),
+    ("to hop tac", ProducerType.THT),
+    ("tht", ProducerType.THT),
+    ("hop tac xa", ProducerType.HTX),
+    ("htx", ProducerType.HTX),
     ("trang trai", ProducerType.TRANG_TRAI),
-    ("hiep hoi", ProducerType.HOI), ("trung tam", ProducerType.HOI), ("hoi", ProducerType.HOI),
-    ("doanh nghiep", ProducerType.DOANH_NGHIEP), ("cong ty", ProducerType.DOANH_NGHIEP),
-    ("cty", ProducerType.DOANH_NGHIEP), ("dnnvv", ProducerType.DOANH_NGHIEP), ("dn", ProducerType.DOANH_NGHIEP),
-    ("ho kinh doanh", ProducerType.HO_KINH_DOANH), ("ho san xuat", ProducerType.HO_KINH_DOANH),
-    ("ho gia dinh", ProducerType.HO_KINH_DOANH), ("hkd", ProducerType.HO_KINH_DOANH),
-    ("co so", ProducerType.HO_KINH_DOANH), ("ho", ProducerType.HO_KINH_DOANH),
+    ("hiep hoi", ProducerType.HOI),
+    ("trung tam", ProducerType.HOI),
+    ("hoi", ProducerType.HOI),
+    ("doanh nghiep", ProducerType.DOANH_NGHIEP),
+    ("cong ty", ProducerType.DOANH_NGHIEP),
+    ("cty", ProducerType.DOANH_NGHIEP),
+    ("dnnvv", ProducerType.DOANH_NGHIEP),
+    ("dn", ProducerType.DOANH_NGHIEP),
+    ("ho kinh doanh", ProducerType.HO_KINH_DOANH),
+    ("ho san xuat", ProducerType.HO_KINH_DOANH),
+    ("ho gia dinh", ProducerType.HO_KINH_DOANH),
+    ("hkd", ProducerType.HO_KINH_DOANH),
+    ("co so", ProducerType.HO_KINH_DOANH),
+    ("ho", ProducerType.HO_KINH_DOANH),
 ]
 _STAR_RE = re.compile(r"^\s*([1-5])\s*(sao|\*|★)?\s*$", re.IGNORECASE)
 
@@ -91,8 +130,14 @@ class ImportResult:
         return _(
             "%(rows)s dòng: %(pc)s chủ thể mới, %(pm)s chủ thể đã có; %(nc)s sản phẩm mới, %(nu)s sản phẩm "
             "cập nhật; %(legacy)s địa chỉ theo địa giới cũ đã chuyển sang xã mới."
-        ) % {"rows": self.rows, "pc": self.producers_created, "pm": self.producers_matched,
-             "nc": self.products_created, "nu": self.products_updated, "legacy": self.legacy_addresses}
+        ) % {
+            "rows": self.rows,
+            "pc": self.producers_created,
+            "pm": self.producers_matched,
+            "nc": self.products_created,
+            "nu": self.products_updated,
+            "legacy": self.legacy_addresses,
+        }
 
 
 def read_table(name: str, data: bytes) -> list[list]:
@@ -104,18 +149,22 @@ def read_table(name: str, data: bytes) -> list[list]:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as e:  # openpyxl raises many types for a damaged file
-            raise OcopError("file_unreadable", _(
-                "Không đọc được tệp Excel «%(name)s» (%(why)s). Hãy lưu lại dưới dạng .xlsx rồi thử lại."
-            ) % {"name": name, "why": type(e).__name__}) from None
+            raise OcopError(
+                "file_unreadable",
+                _("Không đọc được tệp Excel «%(name)s» (%(why)s). Hãy lưu lại dưới dạng .xlsx rồi thử lại.")
+                % {"name": name, "why": type(e).__name__},
+            ) from None
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
     if suffix in (".csv", ".txt"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise OcopError("file_encoding", _(
-                "Tệp CSV «%(name)s» không phải mã UTF-8. Trong Excel hãy chọn «CSV UTF-8» khi lưu."
-            ) % {"name": name}) from None
+            raise OcopError(
+                "file_encoding",
+                _("Tệp CSV «%(name)s» không phải mã UTF-8. Trong Excel hãy chọn «CSV UTF-8» khi lưu.")
+                % {"name": name},
+            ) from None
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
         return [row for row in csv.reader(io.StringIO(text), dialect)]
     raise OcopError("file_type", _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã gửi: «%(name)s»).") % {"name": name})
@@ -130,10 +179,14 @@ def match_headers(header: list) -> dict[str, int]:
             found[key] = i
     missing = [LABELS[k] for k in REQUIRED if k not in found]
     if missing:
-        raise OcopError("columns_missing", _(
-            "Thiếu cột bắt buộc: %(missing)s. Dòng tiêu đề (dòng 1) cần có: %(required)s. "
-            "Có thể tải tệp mẫu để đối chiếu."
-        ) % {"missing": ", ".join(missing), "required": ", ".join(LABELS[k] for k in REQUIRED)})
+        raise OcopError(
+            "columns_missing",
+            _(
+                "Thiếu cột bắt buộc: %(missing)s. Dòng tiêu đề (dòng 1) cần có: %(required)s. "
+                "Có thể tải tệp mẫu để đối chiếu."
+            )
+            % {"missing": ", ".join(missing), "required": ", ".join(LABELS[k] for k in REQUIRED)},
+        )
     return found
 
 
@@ -184,8 +237,13 @@ class _Row:
     legal_rep: str = ""
 
 
-def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | None = None,
-             geo: GeoIndex | None = None) -> tuple[list[_Row], list[str]]:
+def validate(
+    rows: list[list],
+    *,
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+    geo: GeoIndex | None = None,
+) -> tuple[list[_Row], list[str]]:
     """Check every row. Returns the parsed rows and the messages "Dòng N: …" for the bad ones."""
     if not rows:
         raise OcopError("file_empty", _("Tệp không có dữ liệu: dòng 1 phải là tiêu đề cột."))
@@ -204,24 +262,31 @@ def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | 
         if all(_text(v) == "" for v in cell.values()):
             continue
         problems: list[str] = []
-        get = lambda k: _text(cell.get(k))  # noqa: E731
+
+        def get(k, cell=cell):
+            return _text(cell.get(k))
+
         for k in REQUIRED:
             if not get(k):
                 problems.append(_("thiếu «%(col)s»") % {"col": LABELS[k]})
         ptype = parse_producer_type(get("producer_type")) if get("producer_type") else None
         if get("producer_type") and ptype is None:
-            problems.append(_(
-                "loại hình chủ thể «%(v)s» không rõ (cần: Hợp tác xã, Tổ hợp tác, Doanh nghiệp, Trang trại, "
-                "Hộ kinh doanh, Hội)"
-            ) % {"v": get("producer_type")})
+            problems.append(
+                _(
+                    "loại hình chủ thể «%(v)s» không rõ (cần: Hợp tác xã, Tổ hợp tác, Doanh nghiệp, "
+                    "Trang trại, Hộ kinh doanh, Hội)"
+                )
+                % {"v": get("producer_type")}
+            )
         pset = None
         if get("product_set"):
             v = get("product_set")
             m = re.fullmatch(r"(?:bo\s*)?(\d{1,2})(?:\s.*)?", fold_words(v))
             pset = sets.get(int(m.group(1))) if m else set_by_name.get(fold_words(v))
             if pset is None:
-                problems.append(_("bộ sản phẩm «%(v)s» không có (cần số 1–26 hoặc tên bộ theo QĐ 26/2026)")
-                                % {"v": v})
+                problems.append(
+                    _("bộ sản phẩm «%(v)s» không có (cần số 1–26 hoặc tên bộ theo QĐ 26/2026)") % {"v": v}
+                )
         commune = detail = None
         legacy = False
         if get("address"):
@@ -237,8 +302,9 @@ def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | 
                 or profile.role not in (Role.PROVINCE, Role.COMMUNE)
             )
             if outside:
-                problems.append(_("địa chỉ thuộc %(where)s, ngoài địa bàn tài khoản được nhập")
-                                % {"where": commune})
+                problems.append(
+                    _("địa chỉ thuộc %(where)s, ngoài địa bàn tài khoản được nhập") % {"where": commune}
+                )
         row = _Row(n, get("product_name"), get("producer_name"), ptype or "", commune, detail or "", pset)
         row.tax_code = get("tax_code").replace(" ", "")
         if row.tax_code and not re.fullmatch(r"[0-9][0-9-]{5,19}", row.tax_code):
@@ -247,7 +313,9 @@ def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | 
         row.legal_rep = get("legal_rep")[:150]
         row.gtin = get("gtin").replace(" ", "")
         if row.gtin and not is_valid_gtin(row.gtin):
-            problems.append(_("GTIN «%(v)s» sai (cần 8/12/13/14 chữ số với số kiểm tra đúng)") % {"v": row.gtin})
+            problems.append(
+                _("GTIN «%(v)s» sai (cần 8/12/13/14 chữ số với số kiểm tra đúng)") % {"v": row.gtin}
+            )
         if get("star"):
             m = _STAR_RE.match(get("star"))
             stars = get("star").count("★")
@@ -263,8 +331,10 @@ def validate(rows: list[list], *, actor=None, progress: Callable[[int], None] | 
                 if row.decision_date.year < 2010 or row.decision_date > timezone.localdate():
                     raise ValueError
             except ValueError:
-                problems.append(_("ngày quyết định «%(v)s» không hợp lệ (cần dd/mm/yyyy, không sau hôm nay)")
-                                % {"v": get("decision_date")})
+                problems.append(
+                    _("ngày quyết định «%(v)s» không hợp lệ (cần dd/mm/yyyy, không sau hôm nay)")
+                    % {"v": get("decision_date")}
+                )
         row.decision_number = get("decision_number")[:60]
         if get("year"):
             if re.fullmatch(r"\d{4}", get("year")) and 2010 <= int(get("year")) <= this_year + 1:
@@ -287,15 +357,22 @@ def _producer_key(name: str, commune_code: int, tax_code: str) -> tuple:
     return ("tax", tax_code) if tax_code else ("name", fold_words(name), commune_code)
 
 
-def import_rows(rows: list[list], *, actor=None, dry_run: bool = False,
-                progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_rows(
+    rows: list[list], *, actor=None, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportResult:
     """Validate all rows; if every row is good (and not dry_run), write them in one transaction."""
     result = ImportResult(rows=max(len(rows) - 1, 0), dry_run=dry_run)
     good, result.errors = validate(rows, actor=actor, progress=progress)
     result.legacy_addresses = sum(1 for r in good if r.legacy)  # type: ignore[attr-defined]
     result.preview = [
-        {"row": r.number, "product": r.product_name, "producer": r.producer_name,
-         "commune": f"{r.commune.name}, {r.commune.province.name}", "set": r.product_set.number, "star": r.star}
+        {
+            "row": r.number,
+            "product": r.product_name,
+            "producer": r.producer_name,
+            "commune": f"{r.commune.name}, {r.commune.province.name}",
+            "set": r.product_set.number,
+            "star": r.star,
+        }
         for r in good[:20]
     ]
     if result.errors:
@@ -327,13 +404,22 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         if r.tax_code and alt in existing and not existing[alt].tax_code:
             existing[key] = existing[alt]
             continue
-        p = Producer(name=r.producer_name, type=r.producer_type, tax_code=r.tax_code, commune=r.commune,
-                     address_detail=r.detail[:255], phone=r.phone, legal_rep=r.legal_rep)
+        p = Producer(
+            name=r.producer_name,
+            type=r.producer_type,
+            tax_code=r.tax_code,
+            commune=r.commune,
+            address_detail=r.detail[:255],
+            phone=r.phone,
+            legal_rep=r.legal_rep,
+        )
         p.refresh_search()
         new_producers[key] = p
     Producer.objects.bulk_create(new_producers.values(), batch_size=1000)
     result.producers_created = len(new_producers)
-    matched_keys = {_producer_key(r.producer_name, r.commune.pk, r.tax_code) for r in good} - set(new_producers)
+    matched_keys = {_producer_key(r.producer_name, r.commune.pk, r.tax_code) for r in good} - set(
+        new_producers
+    )
     result.producers_matched = len(matched_keys)
     producers = {**existing, **new_producers}
 
@@ -359,12 +445,28 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
             after = snapshot(prod)
             if before != after:
                 to_update.append(prod)
-                audit.append(audit_entry(prod, actor=actor, action="product.import_update", before=before,
-                                         after=after, save=False))
+                audit.append(
+                    audit_entry(
+                        prod,
+                        actor=actor,
+                        action="product.import_update",
+                        before=before,
+                        after=after,
+                        save=False,
+                    )
+                )
             continue
-        prod = Product(name=r.product_name, product_set=r.product_set, producer=producer, commune=r.commune,
-                       gtin=r.gtin, star=r.star, decision_number=r.decision_number,
-                       decision_date=r.decision_date, year=r.year)
+        prod = Product(
+            name=r.product_name,
+            product_set=r.product_set,
+            producer=producer,
+            commune=r.commune,
+            gtin=r.gtin,
+            star=r.star,
+            decision_number=r.decision_number,
+            decision_date=r.decision_date,
+            year=r.year,
+        )
         if r.year:
             k = (r.commune.pk, r.year)
             seq[k] = seq.get(k, 0) + 1
@@ -373,8 +475,11 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         by_name[key] = prod
         to_create.append(prod)
     Product.objects.bulk_create(to_create, batch_size=1000)
-    Product.objects.bulk_update(to_update, ["star", "decision_number", "decision_date", "year", "gtin",
-                                            "product_set"], batch_size=1000)
+    Product.objects.bulk_update(
+        to_update,
+        ["star", "decision_number", "decision_date", "year", "gtin", "product_set"],
+        batch_size=1000,
+    )
     result.products_created, result.products_updated = len(to_create), len(to_update)
     for p in new_producers.values():
         audit.append(audit_entry(p, actor=actor, action="producer.import", after=snapshot(p), save=False))
@@ -387,7 +492,9 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
 
 def _sequences(communes: Iterable[int]) -> dict[tuple, int]:
     out: dict[tuple, int] = {}
-    for code in Product.objects.filter(commune_id__in=communes, code__isnull=False).values_list("code", flat=True):
+    for code in Product.objects.filter(commune_id__in=communes, code__isnull=False).values_list(
+        "code", flat=True
+    ):
         m = CODE_RE.match(code)
         if m:
             k = (int(m.group(2)), int(m.group(4)))

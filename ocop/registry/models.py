@@ -51,10 +51,12 @@ class Producer(models.Model):
     rep_female = models.BooleanField(_("đại diện là nữ"), default=False)
     rep_ethnic_minority = models.BooleanField(_("đại diện là người dân tộc thiểu số"), default=False)
     rep_disabled = models.BooleanField(_("đại diện là người khuyết tật"), default=False)
-    local_labour_share = models.PositiveSmallIntegerField(_("tỷ lệ lao động địa phương (%)"), null=True,
-                                                          blank=True)
-    commune = models.ForeignKey("geo.Commune", verbose_name=_("xã, phường"), on_delete=models.PROTECT,
-                                related_name="producers")
+    local_labour_share = models.PositiveSmallIntegerField(
+        _("tỷ lệ lao động địa phương (%)"), null=True, blank=True
+    )
+    commune = models.ForeignKey(
+        "geo.Commune", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="producers"
+    )
     address_detail = models.CharField(_("địa chỉ chi tiết"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -151,15 +153,24 @@ class ProductQuerySet(RegionQuerySet):
 
 class Product(models.Model):
     public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
-    code = models.CharField(_("mã số sản phẩm"), max_length=40, unique=True, null=True, blank=True,
-                            help_text=_("T-X-STT-YYYY: mã tỉnh - mã xã - số thứ tự - năm đánh giá"))
+    code = models.CharField(
+        _("mã số sản phẩm"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("T-X-STT-YYYY: mã tỉnh - mã xã - số thứ tự - năm đánh giá"),
+    )
     name = models.CharField(_("tên sản phẩm"), max_length=255)
-    product_set = models.ForeignKey(ProductSet, verbose_name=_("bộ sản phẩm"), on_delete=models.PROTECT,
-                                    related_name="products")
-    producer = models.ForeignKey(Producer, verbose_name=_("chủ thể"), on_delete=models.PROTECT,
-                                 related_name="products")
-    commune = models.ForeignKey("geo.Commune", verbose_name=_("xã, phường"), on_delete=models.PROTECT,
-                                related_name="products")
+    product_set = models.ForeignKey(
+        ProductSet, verbose_name=_("bộ sản phẩm"), on_delete=models.PROTECT, related_name="products"
+    )
+    producer = models.ForeignKey(
+        Producer, verbose_name=_("chủ thể"), on_delete=models.PROTECT, related_name="products"
+    )
+    commune = models.ForeignKey(
+        "geo.Commune", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="products"
+    )
     description = models.TextField(_("mô tả, câu chuyện sản phẩm"), blank=True)
     gtin = models.CharField(_("mã GTIN"), max_length=14, blank=True, db_index=True)
     standards = models.TextField(_("tiêu chuẩn chất lượng công bố"), blank=True)
@@ -183,7 +194,9 @@ class Product(models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["commune", "star"]), models.Index(fields=["producer"])]
         constraints = [
-            models.CheckConstraint(name="product_star_1_5", condition=Q(star__isnull=True) | Q(star__range=(1, 5))),
+            models.CheckConstraint(
+                name="product_star_1_5", condition=Q(star__isnull=True) | Q(star__range=(1, 5))
+            ),
         ]
 
     def __str__(self) -> str:

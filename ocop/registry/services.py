@@ -17,12 +17,35 @@ from .gtin import is_valid_gtin
 from .models import Producer, Product, ProductSet
 
 PRODUCER_FIELDS = {
-    "name", "type", "tax_code", "legal_rep", "rep_female", "rep_ethnic_minority", "rep_disabled",
-    "local_labour_share", "commune", "address_detail", "phone", "email", "website",
+    "name",
+    "type",
+    "tax_code",
+    "legal_rep",
+    "rep_female",
+    "rep_ethnic_minority",
+    "rep_disabled",
+    "local_labour_share",
+    "commune",
+    "address_detail",
+    "phone",
+    "email",
+    "website",
 }
 PRODUCT_FIELDS = {
-    "name", "product_set", "producer", "commune", "description", "gtin", "standards", "certifications",
-    "ip_titles", "star", "decision_number", "decision_date", "year", "code",
+    "name",
+    "product_set",
+    "producer",
+    "commune",
+    "description",
+    "gtin",
+    "standards",
+    "certifications",
+    "ip_titles",
+    "star",
+    "decision_number",
+    "decision_date",
+    "year",
+    "code",
 }
 CODE_RE = re.compile(r"^(\d{2})-(\d{5})-(\d{3,})-(\d{4})$")
 
@@ -35,8 +58,9 @@ def check_region(user, *, commune: Commune, producer: Producer | None = None) ->
     if p is None or not can_create(user):
         raise PermissionDenied("forbidden", _("Bạn không có quyền tạo hoặc sửa hồ sơ."))
     if p.role == Role.PROVINCE and commune.province_id != p.province_id:
-        raise PermissionDenied("out_of_region", _("Xã %(commune)s không thuộc tỉnh bạn quản lý.")
-                               % {"commune": commune})
+        raise PermissionDenied(
+            "out_of_region", _("Xã %(commune)s không thuộc tỉnh bạn quản lý.") % {"commune": commune}
+        )
     if p.role == Role.COMMUNE and commune.pk != p.commune_id:
         raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của xã mình quản lý."))
     if p.role == Role.PRODUCER and (producer is None or producer.pk != p.producer_id):
@@ -51,13 +75,17 @@ def _clean_producer(data: dict[str, Any]) -> None:
     if data.get("tax_code"):
         data["tax_code"] = str(data["tax_code"]).strip()
         if not re.fullmatch(r"[0-9][0-9-]{5,19}", data["tax_code"]):
-            raise OcopError("tax_code_invalid", _(
-                "Mã số thuế «%(code)s» không hợp lệ: chỉ gồm chữ số (10 hoặc 13 số, có thể có dấu -)."
-            ) % {"code": data["tax_code"]}, field="tax_code")
+            raise OcopError(
+                "tax_code_invalid",
+                _("Mã số thuế «%(code)s» không hợp lệ: chỉ gồm chữ số (10 hoặc 13 số, có thể có dấu -).")
+                % {"code": data["tax_code"]},
+                field="tax_code",
+            )
     share = data.get("local_labour_share")
     if share is not None and not 0 <= int(share) <= 100:
-        raise OcopError("share_invalid", _("Tỷ lệ lao động địa phương phải từ 0 đến 100."),
-                        field="local_labour_share")
+        raise OcopError(
+            "share_invalid", _("Tỷ lệ lao động địa phương phải từ 0 đến 100."), field="local_labour_share"
+        )
 
 
 @transaction.atomic
@@ -105,8 +133,9 @@ def next_product_code(*, commune: Commune, year: int) -> str:
     evaluation year."""
     prefix = f"{commune.province_id:02d}-{commune.code:05d}-"
     suffix = f"-{year}"
-    last = (Product.objects.filter(code__startswith=prefix, code__endswith=suffix)
-            .aggregate(m=Max("code"))["m"])
+    last = Product.objects.filter(code__startswith=prefix, code__endswith=suffix).aggregate(m=Max("code"))[
+        "m"
+    ]
     seq = int(last.split("-")[2]) + 1 if last else 1
     return f"{prefix}{seq:03d}{suffix}"
 
@@ -119,10 +148,15 @@ def _clean_product(data: dict[str, Any]) -> None:
     gtin = (data.get("gtin") or "").replace(" ", "")
     if gtin:
         if not is_valid_gtin(gtin):
-            raise OcopError("gtin_invalid", _(
-                "Mã GTIN «%(gtin)s» không hợp lệ: cần 8, 12, 13 hoặc 14 chữ số với số kiểm tra đúng "
-                "(mã Việt Nam thường bắt đầu bằng 893)."
-            ) % {"gtin": gtin}, field="gtin")
+            raise OcopError(
+                "gtin_invalid",
+                _(
+                    "Mã GTIN «%(gtin)s» không hợp lệ: cần 8, 12, 13 hoặc 14 chữ số với số kiểm tra đúng "
+                    "(mã Việt Nam thường bắt đầu bằng 893)."
+                )
+                % {"gtin": gtin},
+                field="gtin",
+            )
         data["gtin"] = gtin
     star = data.get("star")
     if star is not None and star not in (1, 2, 3, 4, 5):
@@ -130,9 +164,12 @@ def _clean_product(data: dict[str, Any]) -> None:
     code = data.get("code")
     if code:
         if not CODE_RE.match(code):
-            raise OcopError("code_invalid", _(
-                "Mã số sản phẩm «%(code)s» không đúng dạng T-X-STT-YYYY, ví dụ 12-03430-001-2026."
-            ) % {"code": code}, field="code")
+            raise OcopError(
+                "code_invalid",
+                _("Mã số sản phẩm «%(code)s» không đúng dạng T-X-STT-YYYY, ví dụ 12-03430-001-2026.")
+                % {"code": code},
+                field="code",
+            )
     elif "code" in data:
         data["code"] = None
 
@@ -164,8 +201,11 @@ def product_update(*, actor, product: Product, **data: Any) -> Product:
     require_edit(actor, product)
     _clean_product(data)
     if "commune" in data or "producer" in data:
-        check_region(actor, commune=data.get("commune", product.commune),
-                     producer=data.get("producer", product.producer))
+        check_region(
+            actor,
+            commune=data.get("commune", product.commune),
+            producer=data.get("producer", product.producer),
+        )
     before = snapshot(product)
     for k, v in data.items():
         setattr(product, k, v)
@@ -194,7 +234,8 @@ def taxonomy_load(apps=None) -> int:
     created = 0
     for code, tx in TAXONOMIES.items():
         taxonomy, new = TaxonomyM.objects.get_or_create(
-            code=code, defaults={"title": tx["title"], "current": code == CURRENT})
+            code=code, defaults={"title": tx["title"], "current": code == CURRENT}
+        )
         if not new:
             continue
         for s in tx["sectors"]:
@@ -202,7 +243,12 @@ def taxonomy_load(apps=None) -> int:
             for g in s["groups"]:
                 group = GroupM.objects.create(sector=sector, code=g["code"], name=g["name"])
                 for ps in g["sets"]:
-                    SetM.objects.create(taxonomy=taxonomy, group=group, number=ps["number"], name=ps["name"],
-                                        scope=ps.get("scope", ""))
+                    SetM.objects.create(
+                        taxonomy=taxonomy,
+                        group=group,
+                        number=ps["number"],
+                        name=ps["name"],
+                        scope=ps.get("scope", ""),
+                    )
                     created += 1
     return created

@@ -93,10 +93,17 @@ def product_list(request):
 @login_required
 def product_detail(request, pid):
     product = get_object_or_404(Product.objects.visible_to(request.user).with_related(), public_id=pid)
-    return render(request, "registry/product_detail.html", {
-        "product": product, "history": history(product)[:50], "can_edit": can_edit(request.user, product),
-        "photos": product.photos.all(), "links": product.ecommerce_links.all(),
-    })
+    return render(
+        request,
+        "registry/product_detail.html",
+        {
+            "product": product,
+            "history": history(product)[:50],
+            "can_edit": can_edit(request.user, product),
+            "photos": product.photos.all(),
+            "links": product.ecommerce_links.all(),
+        },
+    )
 
 
 def _save(request, form, save, success_url_name, template, extra):
@@ -127,8 +134,9 @@ def product_edit(request, pid=None):
             return services.product_update(actor=request.user, product=product, **data)
         return services.product_create(actor=request.user, **data)
 
-    return _save(request, form, save, "registry:product_detail", "registry/product_form.html",
-                 {"product": product})
+    return _save(
+        request, form, save, "registry:product_detail", "registry/product_form.html", {"product": product}
+    )
 
 
 @login_required
@@ -139,12 +147,19 @@ def producer_list(request):
 
 @login_required
 def producer_detail(request, pid):
-    producer = get_object_or_404(Producer.objects.visible_to(request.user).select_related("commune__province"),
-                                 public_id=pid)
-    return render(request, "registry/producer_detail.html", {
-        "producer": producer, "history": history(producer)[:50], "can_edit": can_edit(request.user, producer),
-        "products": producer.products.visible_to(request.user).with_related(),
-    })
+    producer = get_object_or_404(
+        Producer.objects.visible_to(request.user).select_related("commune__province"), public_id=pid
+    )
+    return render(
+        request,
+        "registry/producer_detail.html",
+        {
+            "producer": producer,
+            "history": history(producer)[:50],
+            "can_edit": can_edit(request.user, producer),
+            "products": producer.products.visible_to(request.user).with_related(),
+        },
+    )
 
 
 @login_required
@@ -163,15 +178,19 @@ def producer_edit(request, pid=None):
             return services.producer_update(actor=request.user, producer=producer, **data)
         return services.producer_create(actor=request.user, **data)
 
-    return _save(request, form, save, "registry:producer_detail", "registry/producer_form.html",
-                 {"producer": producer})
+    return _save(
+        request, form, save, "registry:producer_detail", "registry/producer_form.html", {"producer": producer}
+    )
 
 
 def _export(request, fmt, filename, headers, rows):
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8" if fmt == "csv" else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     write(fmt, headers, rows, response)
     return response
@@ -212,8 +231,11 @@ def import_upload(request):
             if result.ok:
                 default_storage.delete(stored["path"])
                 del request.session["import_file"]
-                messages.success(request, _("Đã nhập tệp «%(name)s». %(summary)s")
-                                 % {"name": stored["name"], "summary": result.summary()})
+                messages.success(
+                    request,
+                    _("Đã nhập tệp «%(name)s». %(summary)s")
+                    % {"name": stored["name"], "summary": result.summary()},
+                )
                 return redirect("registry:product_list")
             ctx["result"] = result
     elif request.method == "POST" and form.is_valid():
@@ -227,7 +249,9 @@ def import_upload(request):
             ctx["result"] = result
             if result.ok:
                 token = random_code(16)
-                path = default_storage.save(f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(data))
+                path = default_storage.save(
+                    f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(data)
+                )
                 request.session["import_file"] = {"token": token, "path": path, "name": upload.name}
                 ctx["token"] = token
                 ctx["filename"] = upload.name

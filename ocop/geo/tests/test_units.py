@@ -16,17 +16,20 @@ def test_official_counts_are_loaded():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("address", "commune", "legacy"), [
-    ("Xã Tủa Chùa, Tỉnh Điện Biên", "Xã Tủa Chùa", False),
-    ("  xa   tua chua , tinh dien bien ", "Xã Tủa Chùa", False),
-    ("Phường Ba Đình, Thành phố Hà Nội", "Phường Ba Đình", False),
-    ("Phường Ba Đình, TP. Hà Nội", "Phường Ba Đình", False),
-    # Old three-level address: the ward was merged into Xã Khun Há.
-    ("Xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu", "Xã Khun Há", True),
-    ("Bản Nà Tăm, xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu", "Xã Khun Há", True),
-    # Yên Bái no longer exists: it is part of Lào Cai today.
-    ("Xã Mường Lai, huyện Lục Yên, tỉnh Yên Bái", "Xã Mường Lai", True),
-])
+@pytest.mark.parametrize(
+    ("address", "commune", "legacy"),
+    [
+        ("Xã Tủa Chùa, Tỉnh Điện Biên", "Xã Tủa Chùa", False),
+        ("  xa   tua chua , tinh dien bien ", "Xã Tủa Chùa", False),
+        ("Phường Ba Đình, Thành phố Hà Nội", "Phường Ba Đình", False),
+        ("Phường Ba Đình, TP. Hà Nội", "Phường Ba Đình", False),
+        # Old three-level address: the ward was merged into Xã Khun Há.
+        ("Xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu", "Xã Khun Há", True),
+        ("Bản Nà Tăm, xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu", "Xã Khun Há", True),
+        # Yên Bái no longer exists: it is part of Lào Cai today.
+        ("Xã Mường Lai, huyện Lục Yên, tỉnh Yên Bái", "Xã Mường Lai", True),
+    ],
+)
 def test_resolve(address, commune, legacy):
     r = resolve_address(address)
     assert r.commune.name == commune
@@ -35,7 +38,9 @@ def test_resolve(address, commune, legacy):
 
 @pytest.mark.django_db
 def test_yen_bai_resolves_into_lao_cai():
-    assert resolve_address("Xã Mường Lai, huyện Lục Yên, tỉnh Yên Bái").commune.province.name == "Tỉnh Lào Cai"
+    assert (
+        resolve_address("Xã Mường Lai, huyện Lục Yên, tỉnh Yên Bái").commune.province.name == "Tỉnh Lào Cai"
+    )
 
 
 @pytest.mark.django_db
@@ -44,12 +49,15 @@ def test_detail_is_kept():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("address", "code"), [
-    ("Xã Không Có, Tỉnh Lai Châu", "commune_unknown"),
-    ("Xã Bản Hon, Tỉnh Atlantis", "province_unknown"),
-    ("Lai Châu", "address_incomplete"),
-    ("Xã Bản Hon, huyện Không Có, tỉnh Lai Châu", "district_unknown"),
-])
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("Xã Không Có, Tỉnh Lai Châu", "commune_unknown"),
+        ("Xã Bản Hon, Tỉnh Atlantis", "province_unknown"),
+        ("Lai Châu", "address_incomplete"),
+        ("Xã Bản Hon, huyện Không Có, tỉnh Lai Châu", "district_unknown"),
+    ],
+)
 def test_unknown_names_are_errors(address, code):
     with pytest.raises(OcopError) as e:
         resolve_address(address)
@@ -70,8 +78,13 @@ def test_unknown_name_lists_close_candidates():
 @pytest.mark.django_db
 def test_split_old_ward_is_ambiguous_and_lists_candidates():
     # An old ward split over several new communes must never be guessed.
-    ward = (LegacyWard.objects.annotate(n=Count("wardsuccession")).filter(n__gt=1)
-            .select_related("district", "province").order_by("code").first())
+    ward = (
+        LegacyWard.objects.annotate(n=Count("wardsuccession"))
+        .filter(n__gt=1)
+        .select_related("district", "province")
+        .order_by("code")
+        .first()
+    )
     with pytest.raises(OcopError) as e:
         resolve_address(f"{ward.name}, {ward.district.name}, {ward.province.name}")
     assert e.value.code == "address_ambiguous"

@@ -9,18 +9,66 @@ from ocop.core.models import AuditEntry
 from ocop.registry.importing import TEMPLATE_HEADERS, import_file
 from ocop.registry.models import Producer, Product
 
-HEADER = ["STT", "TÊN SẢN PHẨM", "Tên chủ thể", "Loai hinh chu the", "Địa   chỉ", "Bộ sản phẩm", "Mã số thuế",
-          "Số sao", "Số quyết định", "Ngày quyết định", "Năm", "GTIN"]
+HEADER = [
+    "STT",
+    "TÊN SẢN PHẨM",
+    "Tên chủ thể",
+    "Loai hinh chu the",
+    "Địa   chỉ",
+    "Bộ sản phẩm",
+    "Mã số thuế",
+    "Số sao",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Năm",
+    "GTIN",
+]
 GOOD = [
     # new address
-    [1, "Mật ong hoa ban", "HTX Ong mật Điện Biên", "Hợp tác xã", "Xã Mường Phăng, Tỉnh Điện Biên", 4, "",
-     4, "123/QĐ-UBND", "15/11/2024", 2024, "8934588012228"],
+    [
+        1,
+        "Mật ong hoa ban",
+        "HTX Ong mật Điện Biên",
+        "Hợp tác xã",
+        "Xã Mường Phăng, Tỉnh Điện Biên",
+        4,
+        "",
+        4,
+        "123/QĐ-UBND",
+        "15/11/2024",
+        2024,
+        "8934588012228",
+    ],
     # old three-level address; same producer (by name) → matched, not duplicated
-    [2, "Mật ong bạc hà", "HTX Ong mật Điện Biên", "HTX", "Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
-     "Mật ong, mật khác và nông sản thực phẩm khác", "", "3 sao", "", "", "2023", ""],
+    [
+        2,
+        "Mật ong bạc hà",
+        "HTX Ong mật Điện Biên",
+        "HTX",
+        "Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
+        "Mật ong, mật khác và nông sản thực phẩm khác",
+        "",
+        "3 sao",
+        "",
+        "",
+        "2023",
+        "",
+    ],
     # old province that no longer exists
-    [3, "Gạo nếp Tú Lệ", "Hộ kinh doanh Lò Văn Hùng", "Hộ kinh doanh", "Xã Tú Lệ, huyện Văn Chấn, tỉnh Yên Bái",
-     3, "5200111222", "★★★", "", "", "", ""],
+    [
+        3,
+        "Gạo nếp Tú Lệ",
+        "Hộ kinh doanh Lò Văn Hùng",
+        "Hộ kinh doanh",
+        "Xã Tú Lệ, huyện Văn Chấn, tỉnh Yên Bái",
+        3,
+        "5200111222",
+        "★★★",
+        "",
+        "",
+        "",
+        "",
+    ],
 ]
 
 
@@ -65,16 +113,38 @@ def test_reimport_matches_producers_and_updates_products():
 
 @pytest.mark.django_db
 def test_bad_rows_are_all_reported_and_nothing_is_written():
-    bad = [*GOOD,
-           [4, "", "HTX A", "Hợp tác xã", "Xã Tủa Chùa, Tỉnh Điện Biên", 4, "", "", "", "", "", ""],
-           [5, "Chè", "HTX B", "Câu lạc bộ", "Xã Không Có, Tỉnh Lai Châu", 27, "", "6", "", "31/02/2024", "", "123"],
-           [6, "Chè", "HTX B", "HTX", "Xã Tủa Chùa, Tỉnh Điện Biên", 11, "abc", "", "", "", "20x4", ""]]
+    bad = [
+        *GOOD,
+        [4, "", "HTX A", "Hợp tác xã", "Xã Tủa Chùa, Tỉnh Điện Biên", 4, "", "", "", "", "", ""],
+        [
+            5,
+            "Chè",
+            "HTX B",
+            "Câu lạc bộ",
+            "Xã Không Có, Tỉnh Lai Châu",
+            27,
+            "",
+            "6",
+            "",
+            "31/02/2024",
+            "",
+            "123",
+        ],
+        [6, "Chè", "HTX B", "HTX", "Xã Tủa Chùa, Tỉnh Điện Biên", 11, "abc", "", "", "", "20x4", ""],
+    ]
     result = import_file("ds.xlsx", xlsx(bad))
     assert len(result.errors) == 3
     assert result.errors[0].startswith("Dòng 5: thiếu «Tên sản phẩm»")
     line6 = result.errors[1]
     assert line6.startswith("Dòng 6:")
-    for expected in ("Câu lạc bộ", "Xã Không Có", "bộ sản phẩm «27»", "số sao «6»", "31/02/2024", "GTIN «123»"):
+    for expected in (
+        "Câu lạc bộ",
+        "Xã Không Có",
+        "bộ sản phẩm «27»",
+        "số sao «6»",
+        "31/02/2024",
+        "GTIN «123»",
+    ):
         assert expected in line6
     assert "mã số thuế «abc»" in result.errors[2] and "năm «20x4»" in result.errors[2]
     assert Product.objects.count() == 0 and Producer.objects.count() == 0

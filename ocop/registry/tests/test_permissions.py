@@ -62,8 +62,9 @@ def test_api_read_and_write(client, request, persona, both):
     ids = {p["id"] for p in client.get("/api/v1/products?limit=500").json()}
     assert (lai_chau.public_id in ids) is sees_lc
     assert (son_la.public_id in ids) is sees_sl
-    r = client.patch(f"/api/v1/products/{lai_chau.public_id}", json.dumps({"star": 5}),
-                     content_type="application/json")
+    r = client.patch(
+        f"/api/v1/products/{lai_chau.public_id}", json.dumps({"star": 5}), content_type="application/json"
+    )
     assert r.status_code == (200 if edits_lc else 403 if sees_lc else 404)
     lai_chau.refresh_from_db()
     assert lai_chau.star == (5 if edits_lc else 4)
@@ -80,8 +81,9 @@ def test_son_la_officer_cannot_read_or_change_lai_chau(client, son_la_officer, l
     assert r.status_code == 404
     assert client.get(f"/api/v1/products/{pid}").status_code == 404
     assert client.get(f"/api/v1/products/{pid}/history").status_code == 404
-    r = client.patch(f"/api/v1/producers/{producer_pid}", json.dumps({"name": "X"}),
-                     content_type="application/json")
+    r = client.patch(
+        f"/api/v1/producers/{producer_pid}", json.dumps({"name": "X"}), content_type="application/json"
+    )
     assert r.status_code == 404
     assert r.json()["code"] == "not_found"
     lai_chau_product.refresh_from_db()
@@ -90,27 +92,37 @@ def test_son_la_officer_cannot_read_or_change_lai_chau(client, son_la_officer, l
 
 
 @pytest.mark.django_db
-def test_son_la_officer_cannot_create_in_lai_chau(client, son_la_officer, lai_chau_commune, lai_chau_producer):
+def test_son_la_officer_cannot_create_in_lai_chau(
+    client, son_la_officer, lai_chau_commune, lai_chau_producer
+):
     client.force_login(son_la_officer)
     before = Producer.objects.count(), AuditEntry.objects.count()
-    r = client.post("/api/v1/producers", json.dumps({"name": "HTX Lạ", "type": "htx",
-                                                     "commune_code": lai_chau_commune.code}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/producers",
+        json.dumps({"name": "HTX Lạ", "type": "htx", "commune_code": lai_chau_commune.code}),
+        content_type="application/json",
+    )
     assert r.status_code == 403
     assert r.json()["code"] == "out_of_region"
     # Nor can they attach a product to a Lai Châu producer they cannot see.
-    r = client.post("/api/v1/products", json.dumps({"name": "Chè", "product_set": 11,
-                                                    "producer_id": lai_chau_producer.public_id}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/products",
+        json.dumps({"name": "Chè", "product_set": 11, "producer_id": lai_chau_producer.public_id}),
+        content_type="application/json",
+    )
     assert r.status_code == 404
     assert (Producer.objects.count(), AuditEntry.objects.count()) == before
 
 
 @pytest.mark.django_db
-def test_producer_cannot_move_product_to_other_producer(client, producer_user, lai_chau_product, son_la_producer):
+def test_producer_cannot_move_product_to_other_producer(
+    client, producer_user, lai_chau_product, son_la_producer
+):
     client.force_login(producer_user)
-    r = client.post(f"/quan-ly/san-pham/{lai_chau_product.public_id}/sua/", {
-        "name": "Chè", "producer": son_la_producer.pk, "product_set": lai_chau_product.product_set_id})
+    r = client.post(
+        f"/quan-ly/san-pham/{lai_chau_product.public_id}/sua/",
+        {"name": "Chè", "producer": son_la_producer.pk, "product_set": lai_chau_product.product_set_id},
+    )
     assert r.status_code == 200  # the form shows the error
     assert "Select a valid choice" in r.content.decode() or "Hãy chọn" in r.content.decode()
     lai_chau_product.refresh_from_db()

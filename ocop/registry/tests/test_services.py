@@ -10,8 +10,12 @@ from ocop.registry.models import Product
 
 @pytest.mark.django_db
 def test_product_code_follows_t_x_stt_yyyy(lai_chau_producer, product_set):
-    a = services.product_create(actor=None, name="A", producer=lai_chau_producer, product_set=product_set, year=2025)
-    b = services.product_create(actor=None, name="B", producer=lai_chau_producer, product_set=product_set, year=2025)
+    a = services.product_create(
+        actor=None, name="A", producer=lai_chau_producer, product_set=product_set, year=2025
+    )
+    b = services.product_create(
+        actor=None, name="B", producer=lai_chau_producer, product_set=product_set, year=2025
+    )
     c = services.product_create(actor=None, name="C", producer=lai_chau_producer, product_set=product_set)
     commune = lai_chau_producer.commune
     assert a.code == f"12-{commune.code:05d}-001-2025"
@@ -20,12 +24,15 @@ def test_product_code_follows_t_x_stt_yyyy(lai_chau_producer, product_set):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("gtin", "8934588012227", "gtin_invalid"),
-    ("star", 6, "star_invalid"),
-    ("code", "12-1-1-2025", "code_invalid"),
-    ("name", "   ", "name_required"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("gtin", "8934588012227", "gtin_invalid"),
+        ("star", 6, "star_invalid"),
+        ("code", "12-1-1-2025", "code_invalid"),
+        ("name", "   ", "name_required"),
+    ],
+)
 def test_product_validation(lai_chau_producer, product_set, field, value, code):
     data = {"name": "Chè", "producer": lai_chau_producer, "product_set": product_set, field: value}
     with pytest.raises(OcopError) as e:
@@ -88,16 +95,22 @@ def test_search_ignores_diacritics(client, lai_chau_officer, lai_chau_product):
 @pytest.mark.django_db
 def test_api_create_validation_message_is_vietnamese(client, national, lai_chau_producer):
     client.force_login(national)
-    r = client.post("/api/v1/products", json.dumps({"name": "Chè", "product_set": 11, "gtin": "123",
-                                                    "producer_id": lai_chau_producer.public_id}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/products",
+        json.dumps(
+            {"name": "Chè", "product_set": 11, "gtin": "123", "producer_id": lai_chau_producer.public_id}
+        ),
+        content_type="application/json",
+    )
     assert r.status_code == 400
     assert r.json()["code"] == "gtin_invalid" and "GTIN" in r.json()["message"]
     r = client.post("/api/v1/products", "{not json", content_type="application/json")
     assert r.status_code in (400, 422)
-    r = client.post("/api/v1/products", json.dumps({"name": "Chè", "product_set": 99,
-                                                    "producer_id": lai_chau_producer.public_id}),
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/products",
+        json.dumps({"name": "Chè", "product_set": 99, "producer_id": lai_chau_producer.public_id}),
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["code"] == "invalid_input"
 
 

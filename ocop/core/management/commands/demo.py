@@ -13,8 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Chỉ tải dữ liệu, không chạy máy chủ")
-        parser.add_argument("--scale", choices=list(SCALES), default="small",
-                            help="small: ~600 sản phẩm; national: ~18.000 sản phẩm, ~10.000 chủ thể")
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="small",
+            help="small: ~600 sản phẩm; national: ~18.000 sản phẩm, ~10.000 chủ thể",
+        )
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, no_serve=False, scale="small", addr="127.0.0.1:8000", **opts):
@@ -26,7 +30,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Dữ liệu mẫu đã có sẵn, không tải lại.")
         users = demo_users()
-        self.stdout.write("\nTài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
             self.stdout.write(f"  {username:<10} {role} — {where}")
         if not no_serve:

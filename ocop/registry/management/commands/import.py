@@ -12,7 +12,9 @@ from ocop.registry.importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_r
 
 
 class Command(BaseCommand):
-    help = "Nhập danh sách sản phẩm OCOP từ tệp .xlsx hoặc .csv (kiểm tra mọi dòng trước; lỗi thì không ghi gì)."
+    help = (
+        "Nhập danh sách sản phẩm OCOP từ tệp .xlsx hoặc .csv (kiểm tra mọi dòng trước; lỗi thì không ghi gì)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .xlsx hoặc .csv; với --template: tệp mẫu sẽ ghi ra")
@@ -24,7 +26,12 @@ class Command(BaseCommand):
         path = Path(file)
         if template:
             with path.open("wb") as out:
-                write("csv" if path.suffix.lower() == ".csv" else "xlsx", TEMPLATE_HEADERS, [TEMPLATE_EXAMPLE], out)
+                write(
+                    "csv" if path.suffix.lower() == ".csv" else "xlsx",
+                    TEMPLATE_HEADERS,
+                    [TEMPLATE_EXAMPLE],
+                    out,
+                )
             self.stdout.write(f"Đã ghi tệp mẫu {path}")
             return
         if not path.is_file():
@@ -37,15 +44,23 @@ class Command(BaseCommand):
         try:
             rows = read_table(path.name, path.read_bytes())
             show = self.stderr.isatty() or len(rows) > 2000
-            with tqdm(total=max(len(rows) - 1, 0), desc="Kiểm tra", unit="dòng", disable=not show,
-                      file=sys.stderr, ncols=min(shutil.get_terminal_size().columns, 100)) as bar:
+            with tqdm(
+                total=max(len(rows) - 1, 0),
+                desc="Kiểm tra",
+                unit="dòng",
+                disable=not show,
+                file=sys.stderr,
+                ncols=min(shutil.get_terminal_size().columns, 100),
+            ) as bar:
                 result = import_rows(rows, actor=actor, dry_run=dry_run, progress=bar.update)
         except OcopError as e:
             raise CommandError(e.message) from None
         if result.errors:
             for line in result.errors:
                 self.stderr.write(line)
-            raise CommandError(f"{len(result.errors)} dòng lỗi trên {result.rows} dòng: không ghi gì. "
-                               "Hãy sửa các dòng trên rồi nhập lại.")
+            raise CommandError(
+                f"{len(result.errors)} dòng lỗi trên {result.rows} dòng: không ghi gì. "
+                "Hãy sửa các dòng trên rồi nhập lại."
+            )
         prefix = "Kiểm tra xong (chưa ghi, --dry-run). " if dry_run else "Đã nhập. "
         self.stdout.write(prefix + result.summary())
