@@ -8,8 +8,26 @@ from ocop.accounts.models import Profile, Role
 from ocop.geo.models import Commune
 from ocop.registry import services
 from ocop.registry.models import ProductSet
+from ocop.testing import PASSWORD, ensure_reference_data, launch_chromium
 
 LAI_CHAU, SON_LA, DIEN_BIEN = 12, 14, 11
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been flushed by a live-server test: reload the reference data."""
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +38,7 @@ def _fast(settings, tmp_path):
 
 
 def _user(username, role=None, **scope):
-    user = get_user_model().objects.create_user(username=username, password="mat-khau-thu-nghiem")
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     if role:
         Profile.objects.create(user=user, role=role, **scope)
     return user

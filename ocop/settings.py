@@ -105,7 +105,11 @@ MEDIA_ROOT = Path(os.environ.get("OCOP_MEDIA_ROOT", WORK_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-MAILERS = {"default": {"BACKEND": os.environ.get("OCOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("OCOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
+}
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

@@ -30,8 +30,18 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def diff(before: dict, after: dict) -> dict:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """Fields whose value changed; empty values (None, "", []) count as equal, so a new record lists only
+    what was filled in."""
+    return {
+        k: [before.get(k), v]
+        for k, v in after.items()
+        if before.get(k) != v and not (_empty(before.get(k)) and _empty(v))
+    }
 
 
 def audit_object_id(obj: models.Model) -> str:

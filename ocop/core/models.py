@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +31,33 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        verb = self.action.rpartition(".")[2]
+        return str(ACTION_VERBS.get(verb, self.action))
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) with the model's translated field names."""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:
+                    label = name
+            rows.append((label, before, after))
+        return rows
+
+
+ACTION_VERBS = {
+    "create": _("Tạo mới"),
+    "update": _("Sửa"),
+    "import": _("Nhập từ tệp"),
+    "import_update": _("Cập nhật từ tệp"),
+}

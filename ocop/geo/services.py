@@ -12,7 +12,8 @@ from ocop.core.textfold import ADMIN_PREFIXES, admin_key, fold
 
 from .models import Commune, LegacyDistrict, LegacyProvince, LegacyWard, Province, WardSuccession
 
-_SPLIT = re.compile(r"\s*[,;]\s*|\s+-\s+")
+# Only commas and semicolons separate levels: unit names contain hyphens ("Phường Văn Miếu - Quốc Tử Giám").
+_SPLIT = re.compile(r"\s*[,;]\s*")
 _DISTRICT_WORDS = ("huyen", "quan", "thi xa", "tx", "tx.")
 _WARD_TYPES = {"xa": "xa", "phuong": "phuong", "dac khu": "dac khu", "thi tran": "thi tran", "tt": "thi tran"}
 
@@ -218,10 +219,14 @@ class GeoIndex:
 
     @staticmethod
     def _pick_type(part: str, units: list) -> list:
+        """Narrow same-key candidates by the unit type written, then by the exact spelling with diacritics
+        ("Ba Tơ" vs "Ba Tô" fold alike): a narrower match is what was written, not a guess."""
         wanted = _type_of(fold(part))
         if len(units) > 1 and wanted:
-            typed = [u for u in units if _type_of(fold(u.name)) == wanted]
-            return typed or units
+            units = [u for u in units if _type_of(fold(u.name)) == wanted] or units
+        if len(units) > 1:
+            written = _spelling(part)
+            units = [u for u in units if _spelling(u.name) == written] or units
         return units
 
     def _from_legacy(self, text: str, wards: list[LegacyWard], detail_parts: list[str]) -> Resolved:
@@ -234,6 +239,18 @@ class GeoIndex:
                 _("Xã cũ «%(name)s» không có trong bảng chuyển đổi địa giới.") % {"name": wards[0].name},
             )
         raise _ambiguous(text, [self.communes[c] for c in codes], legacy=True)
+
+
+_TYPE_WORDS = ("thành phố ", "thị trấn ", "thị xã ", "đặc khu ", "tỉnh ", "huyện ", "quận ", "phường ", "xã ")
+
+
+def _spelling(name: str) -> str:
+    """Lower case, single spaces, no unit type, diacritics kept."""
+    words = " ".join(name.lower().split())
+    for prefix in _TYPE_WORDS:
+        if words.startswith(prefix):
+            return words[len(prefix) :]
+    return words
 
 
 def _group(units) -> dict[str, list]:

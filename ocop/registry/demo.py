@@ -5,6 +5,7 @@ provinces use for their spreadsheets."""
 import random
 from collections.abc import Callable
 
+from ocop.core.errors import OcopError
 from ocop.geo.models import Commune, Province
 
 from . import services
@@ -176,4 +177,7 @@ def load_demo(scale: str = "small", progress: Callable[[int], None] | None = Non
     load_seed_producers()
     if Producer.objects.count() > len(PRODUCERS) + 5:
         return None
-    return import_rows(generated_rows(SCALES[scale]), actor=None, progress=progress)
+    result = import_rows(generated_rows(SCALES[scale]), actor=None, progress=progress)
+    if result.errors:
+        raise OcopError("demo_rows_invalid", "\n".join(result.errors[:20]), details=result.errors)
+    return result

@@ -28,6 +28,13 @@ def test_official_counts_are_loaded():
         ("Bản Nà Tăm, xã Bản Hon, huyện Tam Đường, tỉnh Lai Châu", "Xã Khun Há", True),
         # Yên Bái no longer exists: it is part of Lào Cai today.
         ("Xã Mường Lai, huyện Lục Yên, tỉnh Yên Bái", "Xã Mường Lai", True),
+        # Mường Phăng moved from huyện Điện Biên to TP Điện Biên Phủ before 2025: still found in the province.
+        ("Xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên", "Xã Mường Phăng", True),
+        # Hyphens belong to names; only commas separate levels.
+        ("Phường Văn Miếu - Quốc Tử Giám, Thành phố Hà Nội", "Phường Văn Miếu - Quốc Tử Giám", False),
+        # "Ba Tơ" and "Ba Tô" fold alike: the spelling with diacritics decides.
+        ("Xã Ba Tơ, Tỉnh Quảng Ngãi", "Xã Ba Tơ", False),
+        ("Xã Ba Tô, Tỉnh Quảng Ngãi", "Xã Ba Tô", False),
     ],
 )
 def test_resolve(address, commune, legacy):
@@ -89,3 +96,11 @@ def test_split_old_ward_is_ambiguous_and_lists_candidates():
         resolve_address(f"{ward.name}, {ward.district.name}, {ward.province.name}")
     assert e.value.code == "address_ambiguous"
     assert len(e.value.details) == ward.n
+
+
+@pytest.mark.django_db
+def test_folded_twins_without_diacritics_are_ambiguous_and_list_both():
+    with pytest.raises(OcopError) as e:
+        resolve_address("xa ba to, tinh quang ngai")
+    assert e.value.code == "address_ambiguous"
+    assert "Xã Ba Tơ" in e.value.message and "Xã Ba Tô" in e.value.message
