@@ -61,7 +61,9 @@ def main() -> None:
 
     with transaction.atomic():
         with connection.cursor() as cur:
-            cur.execute("CREATE TABLE bench_raw (a text, b text, c text, d text, e integer, f integer, g text)")
+            cur.execute(
+                "CREATE TABLE bench_raw (a text, b text, c text, d text, e integer, f integer, g text)"
+            )
             t = time.perf_counter()
             cur.executemany(
                 "INSERT INTO bench_raw VALUES (%s, %s, %s, %s, %s, %s, %s)", [r[:7] for r in rows[1:]]
@@ -84,8 +86,10 @@ def main() -> None:
     print(f"baseline read .xlsx (openpyxl): {t_read:6.2f} s")
     print(f"baseline raw insert of {products} rows: {t_raw:6.2f} s")
     print(f"ocop import --dry-run: {t_dry:6.2f} s  ({t_dry / floor:.1f}× baseline)")
-    print(f"ocop import:           {t_import:6.2f} s  ({t_import / floor:.1f}× baseline)  "
-          f"{products} products, {producers} producers, {products / t_import:,.0f} rows/s")
+    print(
+        f"ocop import:           {t_import:6.2f} s  ({t_import / floor:.1f}× baseline)  "
+        f"{products} products, {producers} producers, {products / t_import:,.0f} rows/s"
+    )
     print(f"peak memory (max RSS): {rss_mb():.0f} MB")
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ocop.geo",
     "ocop.accounts",
     "ocop.registry",
+    "ocop.evaluation",
 ]
 
 MIDDLEWARE = [
