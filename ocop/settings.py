@@ -121,3 +121,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OCOP_LOG_LEVEL", "WARNING")},
 }
+
+# Public holidays that legal deadlines skip (dd/mm/yyyy, comma-separated), e.g. Tết and 2/9.
+OCOP_HOLIDAYS = [
+    d.strip()
+    for d in os.environ.get(
+        "OCOP_HOLIDAYS",
+        "01/01/2026,16/02/2026,17/02/2026,18/02/2026,19/02/2026,20/02/2026,27/04/2026,30/04/2026,01/05/2026,"
+        "01/09/2026,02/09/2026,01/01/2027",
+    ).split(",")
+    if d.strip()
+]

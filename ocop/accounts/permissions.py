@@ -24,17 +24,21 @@ class _Superuser:
 _SUPERUSER = _Superuser()
 
 
-def scope_filter(user, *, province: str, commune: str, producer: str) -> Q | None:
+def scope_filter(user, *, province: str, commune: str, producer: str, council: str | None = None) -> Q | None:
     """Q object restricting rows to the user's region; None means no restriction (national).
 
     `province`, `commune` and `producer` are the lookup paths from the model to the province code,
-    commune code and producer id (e.g. "commune__province_id", "commune_id", "producer_id").
+    commune code and producer id (e.g. "commune__province_id", "commune_id", "producer_id"). `council`, for
+    evaluation records, is the path to the users seated on the council: a council member then sees only
+    what is assigned to them, not the whole province.
     """
     p = profile_of(user)
     if p is None:
         return Q(pk__in=[])
     if p.role == Role.NATIONAL:
         return None
+    if council and p.role == Role.COUNCIL:
+        return Q(**{council: user.pk})
     if p.role in PROVINCE_SCOPED:
         return Q(**{province: p.province_id})
     if p.role == Role.COMMUNE:

@@ -1,0 +1,270 @@
+"""Evaluation and ranking (QĐ 26/2026): dossiers, rounds and councils, members' score sheets, decisions and
+certificates. State changes happen only in services.py, each with an audit entry."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.codes import random_code
+from ocop.registry.models import RegionQuerySet
+
+from .rubric import CURRENT
+
+
+def _public_id() -> str:
+    return random_code(10)
+
+
+class Kind(models.TextChoices):
+    FIRST = "first", _("Đánh giá lần đầu")
+    UPGRADE = "upgrade", _("Nâng hạng")
+    REEVALUATION = "reevaluation", _("Đánh giá lại")
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã nộp, chờ xã rà soát")
+    RETURNED = "returned", _("Xã trả lại để bổ sung")
+    FORWARDED = "forwarded", _("Xã đã chuyển lên tỉnh")
+    REVIEW = "review", _("Tổ tư vấn đang xem xét")
+    MORE_EVIDENCE = "more_evidence", _("Cần bổ sung minh chứng")
+    IN_ROUND = "in_round", _("Trong đợt đánh giá")
+    SCORED = "scored", _("Hội đồng đã chấm")
+    CENTRAL = "central", _("Chuyển Trung ương")
+    RECOGNISED = "recognised", _("Đã công nhận")
+    NOT_RECOGNISED = "not_recognised", _("Không đạt")
+
+
+class DossierQuerySet(RegionQuerySet):
+    scope_paths = {
+        "province": "product__commune__province_id",
+        "commune": "product__commune_id",
+        "producer": "product__producer_id",
+        "council": "round__seats__user_id",
+    }
+
+    def visible_to(self, user):
+        return super().visible_to(user).distinct()
+
+
+class Round(models.Model):
+    """Đợt đánh giá: at least two a year per province; the central round ranks 5★ candidates."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Cấp tỉnh")
+        CENTRAL = "central", _("Trung ương")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang nhận hồ sơ")
+        SCORING = "scoring", _("Đang chấm")
+        CLOSED = "closed", _("Đã khóa kết quả")
+
+    public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
+    name = models.CharField(_("tên đợt"), max_length=200)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices, default=Level.PROVINCE)
+    province = models.ForeignKey(
+        "geo.Province", verbose_name=_("tỉnh"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    intake_deadline = models.DateField(_("hạn nhận hồ sơ"))
+    scoring_deadline = models.DateField(_("hạn hoàn thành đánh giá"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    max_spread = models.DecimalField(
+        _("chênh lệch tối đa giữa các thành viên (điểm)"), max_digits=5, decimal_places=2, default=10
+    )
+    quorum = models.DecimalField(
+        _("tỷ lệ thành viên tối thiểu"), max_digits=3, decimal_places=2, default=0.75
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = _("đợt đánh giá")
+        ordering = ["-scoring_deadline", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Seat(models.Model):
+    """A council member in a round (the council is set up per round)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="seats")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("thành viên"),
+        on_delete=models.PROTECT,
+        related_name="council_seats",
+    )
+    chair = models.BooleanField(_("chủ tịch hội đồng"), default=False)
+
+    class Meta:
+        verbose_name = _("thành viên hội đồng")
+        verbose_name_plural = _("thành viên hội đồng")
+        constraints = [models.UniqueConstraint(fields=["round", "user"], name="uniq_seat")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.round}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ đăng ký đánh giá (Mẫu 01) with the self-assessment (Mẫu 02) and its evidence."""
+
+    public_id = models.CharField(
+        _("mã hồ sơ"), max_length=12, unique=True, default=_public_id, editable=False
+    )
+    product = models.ForeignKey(
+        "registry.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    kind = models.CharField(_("loại đăng ký"), max_length=15, choices=Kind.choices, default=Kind.FIRST)
+    rubric = models.CharField(_("bộ tiêu chí"), max_length=20, default=CURRENT)
+    set_number = models.PositiveSmallIntegerField(_("bộ sản phẩm"))
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.DRAFT)
+    self_answers = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    commune_due = models.DateField(_("hạn xã rà soát"), null=True, blank=True)
+    # Mẫu 03: the commune's four items and its opinion.
+    commune_report = models.JSONField(_("báo cáo của xã (Mẫu 03)"), default=dict, blank=True)
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("đợt đánh giá"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    result = models.JSONField(_("kết quả chấm"), default=dict, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = _("hồ sơ đánh giá")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} · {self.product}"
+
+
+class Evidence(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.CharField(_("tiêu chí"), max_length=20)
+    file = models.FileField(_("tệp minh chứng"), upload_to="evidence/%Y/%m/")
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.file.name}"
+
+
+class Review(models.Model):
+    """Advisory team notes: requests for more evidence, site visits."""
+
+    class Type(models.TextChoices):
+        REQUEST = "request", _("Yêu cầu bổ sung minh chứng")
+        SITE_VISIT = "site_visit", _("Ghi chép khảo sát thực tế")
+        NOTE = "note", _("Nhận xét")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reviews")
+    type = models.CharField(_("loại"), max_length=12, choices=Type.choices)
+    criterion = models.CharField(_("tiêu chí"), max_length=20, blank=True)
+    text = models.TextField(_("nội dung"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.text[:40]}"
+
+
+class ScoreSheet(models.Model):
+    """One council member's sheet for one dossier. Hidden from other members until the round closes."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="sheets")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="score_sheets"
+    )
+    answers = models.JSONField(default=dict)
+    total = models.DecimalField(max_digits=6, decimal_places=2)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "member"], name="uniq_sheet_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.dossier_id}: {self.total}"
+
+
+class CertificateQuerySet(RegionQuerySet):
+    scope_paths = {
+        "province": "product__commune__province_id",
+        "commune": "product__commune_id",
+        "producer": "product__producer_id",
+    }
+
+
+VALIDITY_MONTHS = 36
+EXPIRING_DAYS = 180  # the re-evaluation window opens 180 days before expiry
+
+
+class Certificate(models.Model):
+    class Ground(models.TextChoices):
+        # QĐ 26/2026 Điều 9: grounds for revocation.
+        A = "a", _("(a) Thông tin không trung thực, giả mạo")
+        B = "b", _("(b) Không còn đáp ứng tiêu chí")
+        C = "c", _("(c) Vi phạm quy định về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí tuệ, nhãn")
+        D = "d", _("(d) Sử dụng sai nhãn hiệu chứng nhận OCOP")
+        DD = "dd", _("(đ) Không còn sản xuất")
+        E = "e", _("(e) Kết luận khác của cơ quan có thẩm quyền")
+
+    public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
+    number = models.CharField(_("số giấy chứng nhận"), max_length=40, unique=True)
+    product = models.ForeignKey(
+        "registry.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    star = models.PositiveSmallIntegerField(_("số sao"))
+    score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định"))
+    issued_on = models.DateField(_("ngày cấp"))
+    valid_until = models.DateField(_("có hiệu lực đến"))
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_ground = models.CharField(
+        _("căn cứ thu hồi"), max_length=2, choices=Ground.choices, blank=True
+    )
+    revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=120, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận")
+        verbose_name_plural = _("giấy chứng nhận")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.star}★)"
+
+    def status(self, today: datetime.date | None = None) -> str:
+        today = today or datetime.date.today()
+        if self.revoked_on:
+            return "revoked"
+        if today > self.valid_until:
+            return "expired"
+        if (self.valid_until - today).days <= EXPIRING_DAYS:
+            return "expiring"
+        return "valid"

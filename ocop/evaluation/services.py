@@ -1,0 +1,461 @@
+"""Every step of the evaluation workflow: one function each, used by the web UI, the API and the CLI.
+Each checks who may act, changes the state, and writes an audit entry."""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import profile_of
+from ocop.core.audit import audit_entry
+from ocop.core.errors import OcopError, PermissionDenied
+from ocop.core.workdays import add_months, add_working_days
+from ocop.registry.models import Product
+
+from .models import VALIDITY_MONTHS, Certificate, Dossier, Kind, Round, ScoreSheet, Seat, State
+from .rubric import CURRENT, load_sheet
+from .scoring import CouncilRules, quorum_met, score, validate
+
+COMMUNE_WORKING_DAYS = 15
+
+
+def holidays() -> list[datetime.date]:
+    return [datetime.datetime.strptime(d, "%d/%m/%Y").date() for d in settings.OCOP_HOLIDAYS]
+
+
+def _role(actor):
+    p = profile_of(actor)
+    return p.role if p else None
+
+
+def _deny():
+    raise PermissionDenied("forbidden", _("Bạn không có quyền thực hiện bước này với hồ sơ này."))
+
+
+def _require(actor, dossier: Dossier, roles: set) -> None:
+    """The actor has one of the roles and the dossier is in their scope (None = the system)."""
+    if actor is None:
+        return
+    if _role(actor) not in roles or not Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists():
+        _deny()
+
+
+def _state(dossier: Dossier, *allowed: str) -> None:
+    if dossier.state not in allowed:
+        raise OcopError(
+            "wrong_state",
+            _("Hồ sơ đang ở bước «%(state)s», không thực hiện được thao tác này.")
+            % {"state": dossier.get_state_display()},
+        )
+
+
+def _move(dossier: Dossier, actor, state: str, action: str, note: str = "", **fields) -> Dossier:
+    before = {"state": dossier.state, **{k: getattr(dossier, k) for k in fields}}
+    dossier.state = state
+    for k, v in fields.items():
+        setattr(dossier, k, v)
+    dossier.save()
+    after = {"state": state, **fields}
+    audit_entry(dossier, actor=actor, action=f"dossier.{action}", before=before, after=after, note=note)
+    return dossier
+
+
+# --- Producer: registration (Mẫu 01) and self-assessment (Mẫu 02) -----------------------------------
+
+
+def dossier_create(*, actor, product: Product, kind: str = Kind.FIRST) -> Dossier:
+    if actor is not None:
+        if _role(actor) not in {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL}:
+            _deny()
+        if not Product.objects.visible_to(actor).filter(pk=product.pk).exists():
+            _deny()
+    if kind not in Kind.values:
+        raise OcopError("kind_invalid", _("Loại đăng ký không hợp lệ."), field="kind")
+    if not product.product_set.taxonomy.current:
+        raise OcopError(
+            "set_outdated",
+            _(
+                "Sản phẩm đang xếp theo bộ sản phẩm cũ; hãy chọn bộ sản phẩm theo QĐ 26/2026 "
+                "trước khi đăng ký."
+            ),
+            field="product_set",
+        )
+    open_ = Dossier.objects.filter(product=product).exclude(
+        state__in=[State.RECOGNISED, State.NOT_RECOGNISED]
+    )
+    if open_.exists():
+        raise OcopError("dossier_open", _("Sản phẩm này đã có một hồ sơ đang xử lý."))
+    dossier = Dossier.objects.create(
+        product=product, kind=kind, rubric=CURRENT, set_number=product.product_set.number
+    )
+    audit_entry(dossier, actor=actor, action="dossier.create", after={"kind": kind, "product": str(product)})
+    return dossier
+
+
+def self_assessment_save(*, actor, dossier: Dossier, answers: dict) -> Dossier:
+    """Save the producer's self-assessment; may be partial while drafting, each value must be an option."""
+    _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
+    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    sheet = load_sheet(dossier.set_number, dossier.rubric)
+    filled = {c.code: answers.get(c.code, 0) for c in sheet.criteria}
+    clean = validate(sheet, filled)
+    before = {"self_answers": dossier.self_answers}
+    dossier.self_answers = clean
+    dossier.save(update_fields=["self_answers", "updated_at"])
+    audit_entry(
+        dossier, actor=actor, action="dossier.self_assessment", before=before, after={"self_answers": clean}
+    )
+    return dossier
+
+
+def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = None) -> Dossier:
+    """Producer files the dossier with the commune (or answers a request for more evidence)."""
+    _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
+    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    if not dossier.self_answers:
+        raise OcopError("self_assessment_missing", _("Hãy tự chấm điểm (Mẫu 02) trước khi nộp hồ sơ."))
+    if dossier.state == State.MORE_EVIDENCE:
+        return _move(dossier, actor, State.REVIEW, "resubmit")
+    today = today or timezone.localdate()
+    due = add_working_days(today, COMMUNE_WORKING_DAYS, holidays())
+    return _move(dossier, actor, State.SUBMITTED, "submit", submitted_at=timezone.now(), commune_due=due)
+
+
+# --- Commune screening (Mẫu 03) -------------------------------------------------------------------
+
+COMMUNE_ITEMS = ("raw_materials", "labour", "idea", "identity")
+
+
+def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note: str = "") -> Dossier:
+    _require(actor, dossier, {Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
+    _state(dossier, State.SUBMITTED)
+    if forward:
+        missing = [k for k in COMMUNE_ITEMS if not str(report.get(k, "")).strip()]
+        if missing:
+            raise OcopError(
+                "commune_report_incomplete",
+                _(
+                    "Báo cáo của xã (Mẫu 03) cần đủ 4 nội dung: nguồn nguyên liệu địa phương, lao động địa "
+                    "phương, nguồn gốc ý tưởng, bản sắc địa phương."
+                ),
+                details=missing,
+            )
+        return _move(dossier, actor, State.FORWARDED, "forward", note=note, commune_report=report)
+    if not note.strip():
+        raise OcopError("note_required", _("Hãy ghi lý do trả hồ sơ để chủ thể bổ sung."), field="note")
+    return _move(dossier, actor, State.RETURNED, "return", note=note, commune_report=report)
+
+
+# --- Province: intake, advisory review ---------------------------------------------------------------
+
+
+def province_intake(*, actor, dossier: Dossier) -> Dossier:
+    _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
+    _state(dossier, State.FORWARDED)
+    return _move(dossier, actor, State.REVIEW, "intake")
+
+
+def advisory_request(*, actor, dossier: Dossier, text: str, criterion: str = "") -> Dossier:
+    _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
+    _state(dossier, State.REVIEW)
+    if not text.strip():
+        raise OcopError("note_required", _("Hãy ghi rõ minh chứng cần bổ sung."), field="text")
+    dossier.reviews.create(type="request", criterion=criterion, text=text, author=actor)
+    return _move(dossier, actor, State.MORE_EVIDENCE, "request_evidence", note=text[:300])
+
+
+# --- Rounds and councils --------------------------------------------------------------------------
+
+
+def legal_round_dates(year: int, half: int, level: str = Round.Level.PROVINCE) -> tuple[datetime.date, ...]:
+    """(intake deadline, scoring deadline): province rounds take dossiers to 30/4 (done by 30/6) and to
+    30/10 (done by 30/12); central rounds finish by 30/9 and 30/3 of the next year."""
+    if level == Round.Level.CENTRAL:
+        return (
+            (datetime.date(year, 7, 15), datetime.date(year, 9, 30))
+            if half == 1
+            else (datetime.date(year, 12, 31), datetime.date(year + 1, 3, 30))
+        )
+    return (
+        (datetime.date(year, 4, 30), datetime.date(year, 6, 30))
+        if half == 1
+        else (datetime.date(year, 10, 30), datetime.date(year, 12, 30))
+    )
+
+
+def round_create(
+    *,
+    actor,
+    name: str,
+    province=None,
+    level: str = Round.Level.PROVINCE,
+    intake_deadline: datetime.date,
+    scoring_deadline: datetime.date,
+    max_spread: float = 10,
+    quorum: float = 0.75,
+) -> Round:
+    role = _role(actor) if actor else Role.NATIONAL
+    if level == Round.Level.CENTRAL and role != Role.NATIONAL:
+        _deny()
+    if level == Round.Level.PROVINCE:
+        if province is None:
+            raise OcopError("province_required", _("Đợt cấp tỉnh cần chọn tỉnh."), field="province")
+        if role not in {Role.PROVINCE, Role.NATIONAL} or (
+            role == Role.PROVINCE and profile_of(actor).province_id != province.pk
+        ):
+            _deny()
+    if scoring_deadline < intake_deadline:
+        raise OcopError(
+            "dates_invalid", _("Hạn hoàn thành phải sau hạn nhận hồ sơ."), field="scoring_deadline"
+        )
+    r = Round.objects.create(
+        name=name,
+        level=level,
+        province=province,
+        intake_deadline=intake_deadline,
+        scoring_deadline=scoring_deadline,
+        max_spread=max_spread,
+        quorum=quorum,
+    )
+    audit_entry(r, actor=actor, action="round.create", after={"name": name, "level": level})
+    return r
+
+
+def _require_round(actor, rnd: Round) -> None:
+    if actor is None:
+        return
+    p = profile_of(actor)
+    if p is None or p.role not in {Role.PROVINCE, Role.NATIONAL}:
+        _deny()
+    if p.role == Role.PROVINCE and rnd.province_id != p.province_id:
+        _deny()
+
+
+def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
+    _require_round(actor, rnd)
+    if rnd.status == Round.Status.CLOSED:
+        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    if chair not in members:
+        members = [chair, *members]
+    if len(members) < 3:
+        raise OcopError("council_too_small", _("Hội đồng cần ít nhất 3 thành viên, kể cả chủ tịch."))
+    with transaction.atomic():
+        rnd.seats.all().delete()
+        Seat.objects.bulk_create(Seat(round=rnd, user=u, chair=(u == chair)) for u in dict.fromkeys(members))
+        audit_entry(
+            rnd,
+            actor=actor,
+            action="round.council",
+            after={"members": [u.username for u in members], "chair": chair.username},
+        )
+    return rnd
+
+
+def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
+    _require_round(actor, rnd)
+    _state(dossier, State.REVIEW, State.CENTRAL)
+    if rnd.status == Round.Status.CLOSED:
+        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    if rnd.level == Round.Level.PROVINCE and dossier.product.commune.province_id != rnd.province_id:
+        raise OcopError("round_province", _("Hồ sơ không thuộc tỉnh của đợt đánh giá này."))
+    if rnd.status == Round.Status.OPEN:
+        rnd.status = Round.Status.SCORING
+        rnd.save(update_fields=["status"])
+    return _move(dossier, actor, State.IN_ROUND, "assign", round=rnd)
+
+
+# --- Members score online -------------------------------------------------------------------------
+
+
+def sheet_submit(*, actor, dossier: Dossier, answers: dict) -> ScoreSheet:
+    """A council member submits their sheet, once. Concurrent or repeated submissions cannot both land."""
+    with transaction.atomic():
+        d = Dossier.objects.select_for_update().select_related("round").get(pk=dossier.pk)
+        if d.round is None or not d.round.seats.filter(user=actor).exists():
+            _deny()
+        _state(d, State.IN_ROUND)
+        if d.round.status == Round.Status.CLOSED:
+            raise OcopError("round_closed", _("Đợt đánh giá đã khóa, không nhận phiếu chấm."))
+        sheet = load_sheet(d.set_number, d.rubric)
+        clean = validate(sheet, answers)
+        total = sum(clean.values())
+        try:
+            with transaction.atomic():
+                s = ScoreSheet.objects.create(dossier=d, member=actor, answers=clean, total=round(total, 2))
+        except IntegrityError:
+            raise OcopError("sheet_exists", _("Bạn đã nộp phiếu chấm cho hồ sơ này.")) from None
+        audit_entry(d, actor=actor, action="dossier.sheet", after={"member": actor.username, "total": total})
+    return s
+
+
+def round_results(rnd: Round) -> list[dict]:
+    """Per dossier: members' totals, mean, spread, star, quorum — computed from the sheets."""
+    rules = CouncilRules(max_spread=float(rnd.max_spread), quorum=float(rnd.quorum))
+    seats = list(rnd.seats.all())
+    chair_ids = {s.user_id for s in seats if s.chair}
+    out = []
+    for d in rnd.dossiers.select_related("product", "product__producer").prefetch_related("sheets"):
+        sheets = list(d.sheets.all())
+        row = {"dossier": d, "sheets": len(sheets), "seats": len(seats), "result": None}
+        row["quorum"] = quorum_met(
+            len(sheets), len(seats), any(s.member_id in chair_ids for s in sheets), rules
+        )
+        if sheets:
+            r = score(load_sheet(d.set_number, d.rubric), [s.answers for s in sheets], rules)
+            row["result"] = r
+        out.append(row)
+    return out
+
+
+def round_close(*, actor, rnd: Round) -> list[dict]:
+    """Lock the round: store each dossier's council result. Refused while a dossier lacks a quorum."""
+    _require_round(actor, rnd)
+    if rnd.status == Round.Status.CLOSED:
+        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    rows = round_results(rnd)
+    lacking = [r["dossier"].public_id for r in rows if not r["quorum"]]
+    if lacking:
+        raise OcopError(
+            "quorum_missing",
+            _("Chưa đủ số thành viên chấm (cần %(q)s%% thành viên, có chủ tịch) cho hồ sơ: %(ids)s.")
+            % {"q": int(float(rnd.quorum) * 100), "ids": ", ".join(lacking)},
+            details=lacking,
+        )
+    with transaction.atomic():
+        for row in rows:
+            r = row["result"]
+            data = {
+                **r.as_dict(),
+                "member_totals": r.member_totals,
+                "spread": round(r.spread, 2),
+                "spread_exceeded": r.spread_exceeded,
+                "level": rnd.level,
+            }
+            _move(row["dossier"], actor, State.SCORED, "scored", result=data)
+        rnd.status = Round.Status.CLOSED
+        rnd.save(update_fields=["status"])
+        audit_entry(rnd, actor=actor, action="round.close", after={"dossiers": len(rows)})
+    return rows
+
+
+# --- Decisions and certificates --------------------------------------------------------------------
+
+
+def decision_record(
+    *, actor, dossier: Dossier, number: str, date: datetime.date, certificate_number: str = ""
+) -> Dossier:
+    """The Chairman's (3★/4★) or the Minister's (5★) decision. A provincial ≥90 result goes to the
+    central round instead; below 3★ the product is not recognised."""
+    _require(actor, dossier, {Role.PROVINCE, Role.NATIONAL})
+    _state(dossier, State.SCORED)
+    result = dossier.result
+    if result.get("spread_exceeded"):
+        raise OcopError(
+            "spread_exceeded",
+            _(
+                "Điểm của các thành viên chênh nhau quá mức cho phép: hội đồng cần "
+                "thảo luận lại trước khi ra quyết định."
+            ),
+        )
+    star, level = result["star"], result.get("level", Round.Level.PROVINCE)
+    if not result["certifiable"]:
+        return _move(dossier, actor, State.NOT_RECOGNISED, "not_recognised", note=f"{number} {date:%d/%m/%Y}")
+    if star == 5 and level == Round.Level.PROVINCE:
+        return _move(dossier, actor, State.CENTRAL, "forward_central", note=f"{number} {date:%d/%m/%Y}")
+    if star == 5 and _role(actor) not in (None, Role.NATIONAL):
+        _deny()
+    if not number.strip():
+        raise OcopError("decision_number_required", _("Cần số quyết định."), field="number")
+    certificate_issue(
+        actor=actor,
+        dossier=dossier,
+        star=star,
+        decision_number=number,
+        decision_date=date,
+        number=certificate_number,
+    )
+    return dossier
+
+
+def certificate_issue(
+    *,
+    actor,
+    dossier: Dossier,
+    star: int,
+    decision_number: str,
+    decision_date: datetime.date,
+    number: str = "",
+) -> Certificate:
+    product = dossier.product
+    number = (
+        number.strip() or f"OCOP-{product.commune.province_id:02d}-{decision_date.year}-{dossier.public_id}"
+    )
+    with transaction.atomic():
+        if Certificate.objects.filter(number=number).exists():
+            raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
+        cert = Certificate.objects.create(
+            number=number,
+            product=product,
+            dossier=dossier,
+            star=star,
+            score=dossier.result.get("total"),
+            decision_number=decision_number,
+            decision_date=decision_date,
+            issued_on=decision_date,
+            valid_until=add_months(decision_date, VALIDITY_MONTHS),
+        )
+        before = {"star": product.star, "decision_number": product.decision_number}
+        product.star, product.decision_number = star, decision_number
+        product.decision_date, product.year = decision_date, decision_date.year
+        product.save(update_fields=["star", "decision_number", "decision_date", "year"])
+        audit_entry(
+            product,
+            actor=actor,
+            action="product.recognised",
+            before=before,
+            after={"star": star, "decision_number": decision_number},
+        )
+        audit_entry(
+            cert,
+            actor=actor,
+            action="certificate.issue",
+            after={"number": number, "star": star, "valid_until": cert.valid_until.isoformat()},
+        )
+        _move(dossier, actor, State.RECOGNISED, "recognised", note=decision_number)
+    return cert
+
+
+def certificate_revoke(
+    *, actor, certificate: Certificate, ground: str, decision: str, date: datetime.date
+) -> Certificate:
+    if actor is not None:
+        role = _role(actor)
+        in_scope = Certificate.objects.visible_to(actor).filter(pk=certificate.pk).exists()
+        if role not in {Role.PROVINCE, Role.NATIONAL} or not in_scope:
+            _deny()
+        if certificate.star == 5 and role != Role.NATIONAL:
+            _deny()  # 5★ is revoked by the Minister
+    if ground not in Certificate.Ground.values:
+        raise OcopError(
+            "ground_invalid", _("Căn cứ thu hồi phải là một trong a, b, c, d, dd (đ), e."), field="ground"
+        )
+    if not decision.strip():
+        raise OcopError("decision_required", _("Cần số, nội dung quyết định thu hồi."), field="decision")
+    if certificate.revoked_on:
+        raise OcopError("already_revoked", _("Giấy chứng nhận này đã bị thu hồi."))
+    certificate.revoked_on, certificate.revocation_ground, certificate.revocation_decision = (
+        date,
+        ground,
+        decision,
+    )
+    certificate.save(update_fields=["revoked_on", "revocation_ground", "revocation_decision"])
+    audit_entry(
+        certificate,
+        actor=actor,
+        action="certificate.revoke",
+        after={"ground": ground, "decision": decision, "date": date.isoformat()},
+    )
+    return certificate
