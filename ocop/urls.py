@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from ocop.evaluation import views as evaluation_views
+
 from .api import api
 
 urlpatterns = [
@@ -12,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("ocop.accounts.urls")),
     path("quan-ly/", include("ocop.registry.urls")),
+    path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
+    path("chung-nhan/<str:number>/", evaluation_views.certificate_public, name="certificate"),
 ]
 
 if settings.DEBUG:

@@ -124,6 +124,33 @@ def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = Non
     return _move(dossier, actor, State.SUBMITTED, "submit", submitted_at=timezone.now(), commune_due=due)
 
 
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = ""):
+    """Attach an evidence file to a criterion of the dossier's sheet."""
+    _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
+    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    sheet = load_sheet(dossier.set_number, dossier.rubric)
+    if sheet.criterion(criterion.strip()) is None:
+        raise OcopError(
+            "criterion_unknown",
+            _("Tiêu chí «%(c)s» không có trong phiếu của bộ sản phẩm số %(n)s.")
+            % {"c": criterion, "n": dossier.set_number},
+            field="criterion",
+        )
+    if file.size > MAX_EVIDENCE_BYTES:
+        raise OcopError("file_too_large", _("Tệp minh chứng tối đa 20 MB."), field="file")
+    ev = dossier.evidence.create(criterion=criterion.strip(), file=file, note=note, uploaded_by=actor)
+    audit_entry(
+        dossier,
+        actor=actor,
+        action="dossier.evidence",
+        after={"criterion": ev.criterion, "file": ev.file.name},
+    )
+    return ev
+
+
 # --- Commune screening (Mẫu 03) -------------------------------------------------------------------
 
 COMMUNE_ITEMS = ("raw_materials", "labour", "idea", "identity")

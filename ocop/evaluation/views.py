@@ -1,0 +1,304 @@
+"""Evaluation pages: queues, dossiers, self-assessment, members' scoring, rounds, certificates.
+Views are thin: permission and form → one service call → redirect with a message."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import profile_of
+from ocop.core.audit import history
+from ocop.core.errors import OcopError
+from ocop.registry.models import Product
+
+from . import services
+from .advisor import advise
+from .forms import DecisionForm, EvidenceForm, RequestForm, RevokeForm, ScreenForm, SheetForm
+from .models import Certificate, Dossier, Round, State
+from .rubric import load_sheet
+from .scoring import score
+
+
+def _role(user):
+    p = profile_of(user)
+    return p.role if p else None
+
+
+def _dossier(request, pid) -> Dossier:
+    qs = Dossier.objects.visible_to(request.user).select_related(
+        "product__producer", "product__commune__province", "round"
+    )
+    return get_object_or_404(qs, public_id=pid)
+
+
+QUEUE_STATES = {
+    Role.PRODUCER: [State.DRAFT, State.RETURNED, State.MORE_EVIDENCE],
+    Role.COMMUNE: [State.SUBMITTED],
+    Role.PROVINCE: [State.FORWARDED, State.REVIEW, State.SCORED, State.CENTRAL],
+    Role.ADVISORY: [State.FORWARDED, State.REVIEW],
+    Role.NATIONAL: [State.CENTRAL, State.SCORED],
+}
+
+
+@login_required
+def queue(request):
+    """Việc cần làm: what waits for this user's role, oldest deadline first."""
+    role = _role(request.user)
+    qs = Dossier.objects.visible_to(request.user).select_related(
+        "product__producer", "product__commune", "round"
+    )
+    if role == Role.COUNCIL:
+        items = qs.filter(state=State.IN_ROUND).exclude(sheets__member=request.user)
+    else:
+        items = qs.filter(state__in=QUEUE_STATES.get(role, []))
+    items = items.order_by("commune_due", "updated_at")
+    today = timezone.localdate()
+    return render(request, "evaluation/queue.html", {"items": items, "today": today, "role": role})
+
+
+@login_required
+def dossier_list(request):
+    qs = Dossier.objects.visible_to(request.user).select_related(
+        "product__producer", "product__commune__province"
+    )
+    if request.GET.get("state") in State.values:
+        qs = qs.filter(state=request.GET["state"])
+    return render(request, "evaluation/dossier_list.html", {"dossiers": qs[:200], "states": State.choices})
+
+
+@login_required
+@require_POST
+def dossier_create(request, product_pid):
+    product = get_object_or_404(Product.objects.visible_to(request.user), public_id=product_pid)
+    try:
+        d = services.dossier_create(
+            actor=request.user, product=product, kind=request.POST.get("kind", "first")
+        )
+    except OcopError as e:
+        messages.error(request, e.message)
+        return redirect("registry:product_detail", product.public_id)
+    messages.success(request, _("Đã tạo hồ sơ. Hãy tự chấm điểm và tải minh chứng, rồi nộp cho xã."))
+    return redirect("evaluation:self_assessment", d.public_id)
+
+
+@login_required
+def dossier_detail(request, pid):
+    d = _dossier(request, pid)
+    sheet = load_sheet(d.set_number, d.rubric)
+    role = _role(request.user)
+    ctx = {
+        "d": d,
+        "sheet": sheet,
+        "role": role,
+        "history": history(d)[:50],
+        "evidence": d.evidence.all(),
+        "reviews": d.reviews.select_related("author"),
+    }
+    if d.self_answers:
+        ctx["advice"] = advise(sheet, d.self_answers)
+        ctx["self_result"] = score(sheet, [d.self_answers])
+    if d.state == State.SUBMITTED:
+        ctx["screen_form"] = ScreenForm(initial=d.commune_report)
+    if d.state == State.REVIEW:
+        ctx["request_form"] = RequestForm()
+        ctx["rounds"] = Round.objects.filter(province_id=d.product.commune.province_id).exclude(
+            status=Round.Status.CLOSED
+        )
+    if d.state in (State.SCORED,):
+        ctx["decision_form"] = DecisionForm(initial={"date": timezone.localdate().strftime("%d/%m/%Y")})
+    if d.state in (State.DRAFT, State.RETURNED, State.MORE_EVIDENCE):
+        ctx["evidence_form"] = EvidenceForm()
+    ctx["my_sheet"] = d.sheets.filter(member=request.user).first()
+    ctx["can_score"] = (
+        d.state == State.IN_ROUND
+        and d.round
+        and d.round.seats.filter(user=request.user).exists()
+        and ctx["my_sheet"] is None
+    )
+    ctx["certificates"] = d.certificates.all()
+    return render(request, "evaluation/dossier_detail.html", ctx)
+
+
+@login_required
+def self_assessment(request, pid):
+    d = _dossier(request, pid)
+    sheet = load_sheet(d.set_number, d.rubric)
+    form = SheetForm(sheet, request.POST or None, initial_answers=d.self_answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assessment_save(actor=request.user, dossier=d, answers=form.answers())
+        except OcopError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã lưu bản tự đánh giá."))
+            return redirect("evaluation:dossier_detail", d.public_id)
+    return render(
+        request,
+        "evaluation/sheet_form.html",
+        {"d": d, "sheet": sheet, "form": form, "title": _("Tự đánh giá (Mẫu 02)")},
+    )
+
+
+@login_required
+def score_sheet(request, pid):
+    """A council member's own sheet. Other members' sheets are not shown until the round closes."""
+    d = _dossier(request, pid)
+    sheet = load_sheet(d.set_number, d.rubric)
+    form = SheetForm(sheet, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_submit(actor=request.user, dossier=d, answers=form.answers())
+        except OcopError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã nộp phiếu chấm."))
+            return redirect("evaluation:queue")
+    return render(
+        request,
+        "evaluation/sheet_form.html",
+        {"d": d, "sheet": sheet, "form": form, "title": _("Phiếu chấm của thành viên hội đồng")},
+    )
+
+
+ACTIONS = {
+    "submit": lambda r, d: services.dossier_submit(actor=r.user, dossier=d),
+    "intake": lambda r, d: services.province_intake(actor=r.user, dossier=d),
+}
+
+
+@login_required
+@require_POST
+def dossier_action(request, pid, action):
+    d = _dossier(request, pid)
+    try:
+        if action in ACTIONS:
+            ACTIONS[action](request, d)
+        elif action in ("forward", "return"):
+            form = ScreenForm(request.POST)
+            form.is_valid()
+            data = form.cleaned_data
+            report = {k: data.get(k, "") for k in services.COMMUNE_ITEMS}
+            services.commune_screen(
+                actor=request.user,
+                dossier=d,
+                forward=action == "forward",
+                report=report,
+                note=data.get("note", ""),
+            )
+        elif action == "request":
+            form = RequestForm(request.POST)
+            if not form.is_valid():
+                raise OcopError("note_required", _("Hãy ghi rõ minh chứng cần bổ sung."))
+            services.advisory_request(actor=request.user, dossier=d, **form.cleaned_data)
+        elif action == "assign":
+            rnd = get_object_or_404(Round, public_id=request.POST.get("round", ""))
+            services.round_assign(actor=request.user, rnd=rnd, dossier=d)
+        elif action == "evidence":
+            form = EvidenceForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise OcopError("evidence_invalid", _("Cần chọn tiêu chí và tệp minh chứng."))
+            services.evidence_add(actor=request.user, dossier=d, **form.cleaned_data)
+        elif action == "decide":
+            form = DecisionForm(request.POST)
+            if not form.is_valid():
+                raise OcopError("decision_invalid", _("Cần số quyết định và ngày quyết định (dd/mm/yyyy)."))
+            services.decision_record(actor=request.user, dossier=d, **form.cleaned_data)
+        else:
+            raise Http404
+    except OcopError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request, _("Đã cập nhật hồ sơ: %s.") % Dossier.objects.get(pk=d.pk).get_state_display()
+        )
+    return redirect("evaluation:dossier_detail", d.public_id)
+
+
+def _rounds(user):
+    p = profile_of(user)
+    qs = Round.objects.all()
+    if p is None:
+        return qs.none()
+    if p.role == Role.NATIONAL:
+        return qs
+    if p.role == Role.COUNCIL:
+        return qs.filter(seats__user=user).distinct()
+    if p.role in (Role.PROVINCE, Role.ADVISORY):
+        return qs.filter(Q(province_id=p.province_id))
+    return qs.none()
+
+
+@login_required
+def round_list(request):
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {
+            "rounds": _rounds(request.user),
+            "can_manage": _role(request.user) in (Role.PROVINCE, Role.NATIONAL),
+        },
+    )
+
+
+@login_required
+def round_detail(request, pid):
+    rnd = get_object_or_404(_rounds(request.user), public_id=pid)
+    role = _role(request.user)
+    manage = role in (Role.PROVINCE, Role.NATIONAL)
+    if request.method == "POST" and manage:
+        try:
+            if request.POST.get("action") == "council":
+                users = get_user_model().objects.filter(username__in=request.POST.get("members", "").split())
+                chair = get_user_model().objects.filter(username=request.POST.get("chair", "")).first()
+                if chair is None:
+                    raise OcopError("chair_required", _("Hãy ghi tên đăng nhập của chủ tịch hội đồng."))
+                services.council_set(actor=request.user, rnd=rnd, members=list(users), chair=chair)
+            elif request.POST.get("action") == "close":
+                services.round_close(actor=request.user, rnd=rnd)
+            messages.success(request, _("Đã cập nhật đợt đánh giá."))
+        except OcopError as e:
+            messages.error(request, e.message)
+        return redirect("evaluation:round_detail", rnd.public_id)
+    # Members see the council's results only once the round is closed.
+    show_results = manage or rnd.status == Round.Status.CLOSED
+    rows = services.round_results(rnd) if show_results else []
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "rnd": rnd,
+            "rows": rows,
+            "manage": manage,
+            "seats": rnd.seats.select_related("user"),
+            "show_results": show_results,
+        },
+    )
+
+
+def certificate_public(request, number):
+    """Public page of a certificate (the QR on the PDF points here)."""
+    cert = get_object_or_404(
+        Certificate.objects.select_related("product__producer", "product__commune__province"), number=number
+    )
+    return render(request, "evaluation/certificate.html", {"c": cert, "status": cert.status()})
+
+
+@login_required
+def certificate_revoke(request, number):
+    cert = get_object_or_404(Certificate.objects.visible_to(request.user), number=number)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(actor=request.user, certificate=cert, **form.cleaned_data)
+        except OcopError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã thu hồi giấy chứng nhận."))
+            return redirect("certificate", cert.number)
+    return render(request, "evaluation/revoke.html", {"c": cert, "form": form})
