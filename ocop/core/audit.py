@@ -59,7 +59,8 @@ def audit_entry(
     save: bool = True,
 ) -> AuditEntry:
     """Record one change. With save=False the entry is returned unsaved (for bulk imports)."""
-    changes = diff(before or {}, after or {}) if after is not None else {}
+    plain = lambda d: {k: _plain(v) for k, v in (d or {}).items()}  # noqa: E731
+    changes = diff(plain(before), plain(after)) if after is not None else {}
     entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

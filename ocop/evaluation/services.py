@@ -44,6 +44,9 @@ def _require(actor, dossier: Dossier, roles: set) -> None:
 
 
 def _state(dossier: Dossier, *allowed: str) -> None:
+    """Check the state as stored now (row locked until the transaction ends), not as last seen."""
+    if dossier.pk:
+        dossier.refresh_from_db(from_queryset=Dossier.objects.select_for_update())
     if dossier.state not in allowed:
         raise OcopError(
             "wrong_state",
@@ -95,6 +98,7 @@ def dossier_create(*, actor, product: Product, kind: str = Kind.FIRST) -> Dossie
     return dossier
 
 
+@transaction.atomic
 def self_assessment_save(*, actor, dossier: Dossier, answers: dict) -> Dossier:
     """Save the producer's self-assessment; may be partial while drafting, each value must be an option."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
@@ -111,6 +115,7 @@ def self_assessment_save(*, actor, dossier: Dossier, answers: dict) -> Dossier:
     return dossier
 
 
+@transaction.atomic
 def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = None) -> Dossier:
     """Producer files the dossier with the commune (or answers a request for more evidence)."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
@@ -127,6 +132,7 @@ def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = Non
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
+@transaction.atomic
 def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = ""):
     """Attach an evidence file to a criterion of the dossier's sheet."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
@@ -156,6 +162,7 @@ def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "
 COMMUNE_ITEMS = ("raw_materials", "labour", "idea", "identity")
 
 
+@transaction.atomic
 def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note: str = "") -> Dossier:
     _require(actor, dossier, {Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
     _state(dossier, State.SUBMITTED)
@@ -179,12 +186,14 @@ def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note
 # --- Province: intake, advisory review ---------------------------------------------------------------
 
 
+@transaction.atomic
 def province_intake(*, actor, dossier: Dossier) -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
     _state(dossier, State.FORWARDED)
     return _move(dossier, actor, State.REVIEW, "intake")
 
 
+@transaction.atomic
 def advisory_request(*, actor, dossier: Dossier, text: str, criterion: str = "") -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
     _state(dossier, State.REVIEW)
@@ -281,6 +290,7 @@ def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
     return rnd
 
 
+@transaction.atomic
 def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
     _require_round(actor, rnd)
     _state(dossier, State.REVIEW, State.CENTRAL)
@@ -300,7 +310,7 @@ def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
 def sheet_submit(*, actor, dossier: Dossier, answers: dict) -> ScoreSheet:
     """A council member submits their sheet, once. Concurrent or repeated submissions cannot both land."""
     with transaction.atomic():
-        d = Dossier.objects.select_for_update().select_related("round").get(pk=dossier.pk)
+        d = Dossier.objects.select_for_update(of=("self",)).select_related("round").get(pk=dossier.pk)
         if d.round is None or not d.round.seats.filter(user=actor).exists():
             _deny()
         _state(d, State.IN_ROUND)
@@ -371,6 +381,7 @@ def round_close(*, actor, rnd: Round) -> list[dict]:
 # --- Decisions and certificates --------------------------------------------------------------------
 
 
+@transaction.atomic
 def decision_record(
     *, actor, dossier: Dossier, number: str, date: datetime.date, certificate_number: str = ""
 ) -> Dossier:
@@ -455,6 +466,7 @@ def certificate_issue(
     return cert
 
 
+@transaction.atomic
 def certificate_revoke(
     *, actor, certificate: Certificate, ground: str, decision: str, date: datetime.date
 ) -> Certificate:

@@ -29,23 +29,16 @@ def answers(sheet, drop=()):
 
 
 def four_star_answers(sheet):
-    """About 80 points with every gate up to 4★ met (5★ gates and some plain criteria dropped)."""
-    drop, total = [], 100.0
+    """About 80 points, every gate up to 4★ met, the 5★ minimums missed."""
+    a = {c.code: c.max for c in sheet.criteria}
     for c in sheet.criteria:
         if any(o.min_star == 5 for o in c.options):
-            drop.append(c.code)
-            total -= c.max
-    for c in sorted(sheet.criteria, key=lambda c: -c.max):
-        if total <= 82:
+            a[c.code] = c.gate(4) or 0
+    for c in sorted(sheet.criteria, key=lambda c: (-c.max, c.code)):
+        if sum(a.values()) <= 82:
             break
-        if c.code not in drop and c.gate(4) is None:
-            drop.append(c.code)
-            total -= c.max
-    a = answers(sheet, drop)
-    # Gated criteria keep at least their 4★ minimum.
-    for c in sheet.criteria:
-        if c.gate(4) and a[c.code] < c.gate(4):
-            a[c.code] = c.gate(4)
+        if c.gate(4) is None:
+            a[c.code] = 0
     return a
 
 
