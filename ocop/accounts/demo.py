@@ -16,13 +16,18 @@ def demo_users() -> list[tuple[str, str, str]]:
     commune = (
         Commune.objects.filter(province=lai_chau, name="Xã Bình Lư").first() or lai_chau.communes.first()
     )
-    producer = Producer.objects.filter(name="HTX Ong mật Điện Biên").first() or Producer.objects.first()
+    # The producer of the evaluation journey in the demo (Xã Bình Lư, Lai Châu, like the commune officer).
+    producer = (
+        Producer.objects.filter(name="Công ty TNHH Mắc ca Tam Đường").first() or Producer.objects.first()
+    )
     spec = [
         ("quantri", "Quản trị", Role.NATIONAL, {}),
         ("laichau", "Văn phòng OCOP Lai Châu", Role.PROVINCE, {"province": lai_chau}),
         ("sonla", "Văn phòng OCOP Sơn La", Role.PROVINCE, {"province": son_la}),
         ("canboxa", "Cán bộ xã", Role.COMMUNE, {"commune": commune}),
-        ("hoidong", "Thành viên hội đồng", Role.COUNCIL, {"province": lai_chau}),
+        ("hoidong", "Chủ tịch hội đồng", Role.COUNCIL, {"province": lai_chau}),
+        ("hoidong2", "Thành viên hội đồng", Role.COUNCIL, {"province": lai_chau}),
+        ("hoidong3", "Thành viên hội đồng", Role.COUNCIL, {"province": lai_chau}),
         ("tuvan", "Tổ tư vấn", Role.ADVISORY, {"province": lai_chau}),
         ("thanhtra", "Thanh tra", Role.INSPECTOR, {"province": lai_chau}),
         ("chuthe", "Chủ thể", Role.PRODUCER, {"producer": producer}),

@@ -467,6 +467,42 @@ def certificate_issue(
 
 
 @transaction.atomic
+@transaction.atomic
+def certificate_record(
+    *,
+    actor,
+    product: Product,
+    number: str,
+    star: int,
+    decision_number: str,
+    decision_date: datetime.date,
+    valid_until: datetime.date | None = None,
+) -> Certificate:
+    """Register a certificate issued before this system (from a province's records): no dossier."""
+    if actor is not None and _role(actor) not in {Role.PROVINCE, Role.NATIONAL}:
+        _deny()
+    if star not in (3, 4, 5):
+        raise OcopError("star_invalid", _("Chỉ sản phẩm 3, 4, 5 sao được cấp giấy chứng nhận."), field="star")
+    if Certificate.objects.filter(number=number).exists():
+        raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
+    cert = Certificate.objects.create(
+        number=number,
+        product=product,
+        star=star,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issued_on=decision_date,
+        valid_until=valid_until or add_months(decision_date, VALIDITY_MONTHS),
+    )
+    audit_entry(
+        cert,
+        actor=actor,
+        action="certificate.record",
+        after={"number": number, "star": star, "valid_until": cert.valid_until},
+    )
+    return cert
+
+
 def certificate_revoke(
     *, actor, certificate: Certificate, ground: str, decision: str, date: datetime.date
 ) -> Certificate:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ocop.accounts.demo import DEMO_PASSWORD, demo_users
+from ocop.evaluation import demo as evaluation_demo
 from ocop.registry.demo import SCALES, load_demo
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Dữ liệu mẫu đã có sẵn, không tải lại.")
         users = demo_users()
+        evaluation_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
             self.stdout.write(f"  {username:<10} {role} — {where}")
