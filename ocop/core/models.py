@@ -51,6 +51,9 @@ class AuditEntry(models.Model):
                     label = str(model._meta.get_field(name).verbose_name)
                 except Exception:
                     label = name
+            if isinstance(after, dict) and len(after) > 6:
+                changed = sum(1 for k, v in after.items() if (before or {}).get(k) != v)
+                before, after = None, _("%(n)s mục thay đổi") % {"n": changed}
             rows.append((label, before, after))
         return rows
 
@@ -60,4 +63,23 @@ ACTION_VERBS = {
     "update": _("Sửa"),
     "import": _("Nhập từ tệp"),
     "import_update": _("Cập nhật từ tệp"),
+    "self_assessment": _("Tự đánh giá"),
+    "submit": _("Nộp hồ sơ"),
+    "resubmit": _("Gửi lại minh chứng"),
+    "forward": _("Xã chuyển lên tỉnh"),
+    "return": _("Xã trả lại"),
+    "intake": _("Tỉnh tiếp nhận"),
+    "request_evidence": _("Yêu cầu bổ sung minh chứng"),
+    "evidence": _("Thêm minh chứng"),
+    "assign": _("Đưa vào đợt đánh giá"),
+    "sheet": _("Thành viên nộp phiếu chấm"),
+    "scored": _("Khóa kết quả"),
+    "recognised": _("Công nhận"),
+    "not_recognised": _("Không công nhận"),
+    "forward_central": _("Chuyển Trung ương"),
+    "issue": _("Cấp giấy chứng nhận"),
+    "record": _("Ghi nhận giấy chứng nhận"),
+    "revoke": _("Thu hồi"),
+    "council": _("Lập hội đồng"),
+    "close": _("Khóa đợt"),
 }
