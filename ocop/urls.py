@@ -16,6 +16,7 @@ urlpatterns = [
     path("quan-ly/", include("ocop.registry.urls")),
     path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
     path("chung-nhan/<str:number>/", evaluation_views.certificate_public, name="certificate"),
+    path("chung-nhan/<str:number>/pdf", evaluation_views.certificate_pdf, name="certificate_pdf"),
 ]
 
 if settings.DEBUG:

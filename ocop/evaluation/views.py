@@ -289,6 +289,21 @@ def certificate_public(request, number):
     return render(request, "evaluation/certificate.html", {"c": cert, "status": cert.status()})
 
 
+def certificate_pdf(request, number):
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from .certificate_pdf import render as render_pdf
+
+    cert = get_object_or_404(
+        Certificate.objects.select_related("product__producer", "product__commune__province"), number=number
+    )
+    url = request.build_absolute_uri(reverse("certificate", args=[cert.number]))
+    response = HttpResponse(render_pdf(cert, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ocop-{cert.number}.pdf"'
+    return response
+
+
 @login_required
 def certificate_revoke(request, number):
     cert = get_object_or_404(Certificate.objects.visible_to(request.user), number=number)
