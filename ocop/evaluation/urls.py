@@ -13,5 +13,6 @@ urlpatterns = [
     path("ho-so/<str:pid>/<str:action>/", views.dossier_action, name="dossier_action"),
     path("dot/", views.round_list, name="round_list"),
     path("dot/<str:pid>/", views.round_detail, name="round_detail"),
+    path("dot/<str:pid>/<str:doc>.<str:fmt>", views.round_document, name="round_document"),
     path("chung-nhan/<str:number>/thu-hoi/", views.certificate_revoke, name="certificate_revoke"),
 ]

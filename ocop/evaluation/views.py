@@ -15,6 +15,7 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
 from ocop.core.audit import history
 from ocop.core.errors import OcopError
+from ocop.core.http import export_response
 from ocop.registry.models import Product
 
 from . import services
@@ -317,3 +318,87 @@ def certificate_revoke(request, number):
             messages.success(request, _("Đã thu hồi giấy chứng nhận."))
             return redirect("certificate", cert.number)
     return render(request, "evaluation/revoke.html", {"c": cert, "form": form})
+
+
+RESULT_HEADERS = [
+    "Mã hồ sơ",
+    "Sản phẩm",
+    "Chủ thể",
+    "Xã, phường",
+    "Tỉnh",
+    "Bộ sản phẩm",
+    "Số phiếu",
+    "Điểm từng thành viên",
+    "Điểm A",
+    "Điểm B",
+    "Điểm C",
+    "Điểm trung bình",
+    "Chênh lệch",
+    "Khoảng điểm (sao)",
+    "Hạng sao",
+    "Tiêu chí chưa đạt mức tối thiểu",
+]
+ANNEX_HEADERS = [
+    "STT",
+    "Tên sản phẩm",
+    "Chủ thể",
+    "Địa chỉ",
+    "Bộ sản phẩm",
+    "Điểm",
+    "Hạng sao",
+    "Loại đăng ký",
+]
+
+
+@login_required
+def round_document(request, pid, doc, fmt):
+    """Council result sheet (ket-qua) and decision annex (phu-luc: products by star) of a round."""
+    rnd = get_object_or_404(_rounds(request.user), public_id=pid)
+    if _role(request.user) not in (Role.PROVINCE, Role.NATIONAL) and rnd.status != Round.Status.CLOSED:
+        raise Http404
+    rows = services.round_results(rnd)
+    if doc == "ket-qua":
+        out = []
+        for row in rows:
+            d, r = row["dossier"], row["result"]
+            out.append(
+                [
+                    d.public_id,
+                    d.product.name,
+                    d.product.producer.name,
+                    d.product.commune.name,
+                    d.product.commune.province.name,
+                    d.set_number,
+                    f"{row['sheets']}/{row['seats']}",
+                    "; ".join(f"{t:g}" for t in r.member_totals) if r else "",
+                    *((round(r.parts[k], 2) for k in "ABC") if r else ("", "", "")),
+                    round(r.total, 2) if r else "",
+                    round(r.spread, 2) if r else "",
+                    r.band if r else "",
+                    r.star if r else "",
+                    ", ".join(f"{u.criterion} ({u.star}★)" for u in r.unmet) if r else "",
+                ]
+            )
+        return export_response(fmt, f"ket-qua-{rnd.public_id}", RESULT_HEADERS, out, title="Kết quả")
+    if doc == "phu-luc":
+        ranked = sorted(
+            (r for r in rows if r["result"] and r["result"].certifiable),
+            key=lambda r: (-r["result"].star, -r["result"].total, r["dossier"].product.name),
+        )
+        out = [
+            [
+                i,
+                r["dossier"].product.name,
+                r["dossier"].product.producer.name,
+                f"{r['dossier'].product.commune.name}, {r['dossier'].product.commune.province.name}",
+                r["dossier"].set_number,
+                round(r["result"].total, 2),
+                r["result"].star,
+                r["dossier"].get_kind_display(),
+            ]
+            for i, r in enumerate(ranked, start=1)
+        ]
+        return export_response(
+            fmt, f"phu-luc-quyet-dinh-{rnd.public_id}", ANNEX_HEADERS, out, title="Phụ lục"
+        )
+    raise Http404

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from ocop.accounts.permissions import can_create, can_edit, profile_of
 from ocop.core.audit import history
 from ocop.core.codes import random_code
 from ocop.core.errors import OcopError
-from ocop.core.export import write
+from ocop.core.http import export_response
 from ocop.geo.models import Province
 
 from . import services
@@ -184,16 +183,7 @@ def producer_edit(request, pid=None):
 
 
 def _export(request, fmt, filename, headers, rows):
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    write(fmt, headers, rows, response)
-    return response
+    return export_response(fmt, filename, headers, rows)
 
 
 @login_required

@@ -82,7 +82,7 @@ def to_review(product, producer_user, commune_officer, lai_chau_officer):
 
 
 def test_whole_journey_to_a_certificate(
-    lai_chau_product, producer_user, commune_officer, lai_chau_officer, council, capsys
+    client, lai_chau_product, producer_user, commune_officer, lai_chau_officer, council, capsys
 ):
     rnd, chair, m2, m3 = council
     d, sheet = to_review(lai_chau_product, producer_user, commune_officer, lai_chau_officer)
@@ -96,6 +96,18 @@ def test_whole_journey_to_a_certificate(
     services.round_close(actor=lai_chau_officer, rnd=rnd)
     d.refresh_from_db()
     assert d.state == State.SCORED and d.result["star"] == 4 and d.result["members"] == 3
+    # The council's result sheet and the decision annex, as spreadsheets.
+    import io
+
+    import openpyxl
+
+    client.force_login(lai_chau_officer)
+    for doc in ("ket-qua", "phu-luc"):
+        r = client.get(f"/quan-ly/danh-gia/dot/{rnd.public_id}/{doc}.xlsx")
+        assert r.status_code == 200
+        rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)
+        assert rows[1][1] == lai_chau_product.name
+        assert (rows[1][14] if doc == "ket-qua" else rows[1][6]) == 4
     services.decision_record(
         actor=lai_chau_officer, dossier=d, number="1234/QĐ-UBND", date=datetime.date(2026, 12, 20)
     )
