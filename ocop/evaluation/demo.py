@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
+from ocop.core.errors import OcopError
 from ocop.registry import services as registry
 from ocop.registry.models import Producer, Product, ProductSet
 
@@ -73,6 +74,14 @@ def load(today: datetime.date | None = None) -> None:
 
 def _advance(product: Product, kind: str, *, until: str, rnd: Round | None = None) -> Dossier:
     sheet = load_sheet(product.product_set.number)
+    kinds = [kind, *(k for k in ("reevaluation", "upgrade", "first") if k != kind)]
+    for k in kinds:  # the kind the product's certificate allows today
+        try:
+            services.check_kind(product, k)
+        except OcopError:
+            continue
+        kind = k
+        break
     d = services.dossier_create(actor=None, product=product, kind=kind)
     answers = {c.code: (c.gate(4) or sorted(c.allowed)[len(c.allowed) // 2]) for c in sheet.criteria}
     services.self_assessment_save(actor=None, dossier=d, answers=answers)

@@ -69,7 +69,61 @@ def _move(dossier: Dossier, actor, state: str, action: str, note: str = "", **fi
 # --- Producer: registration (Mẫu 01) and self-assessment (Mẫu 02) -----------------------------------
 
 
-def dossier_create(*, actor, product: Product, kind: str = Kind.FIRST) -> Dossier:
+REEVALUATION_OPENS_DAYS = 180  # filing opens 180 days before expiry (and should be in by 120 days)
+LATE_GRACE_DAYS = 180  # a product that missed its window keeps its certificate at most 180 days past expiry
+
+
+def current_certificate(product: Product) -> Certificate | None:
+    """The product's latest certificate that has not been revoked (it may have expired)."""
+    return (
+        Certificate.objects.filter(product=product, revoked_on__isnull=True).order_by("-valid_until").first()
+    )
+
+
+def check_kind(product: Product, kind: str, today: datetime.date | None = None) -> None:
+    """First registration needs no live certificate; upgrade needs a valid one below 5★; re-evaluation
+    opens 180 days before expiry and stays possible up to 180 days after it."""
+    today = today or timezone.localdate()
+    cert = current_certificate(product)
+    live = cert is not None and cert.valid_until >= today
+    if kind == Kind.FIRST and live:
+        raise OcopError(
+            "kind_invalid",
+            _("Sản phẩm đang có giấy chứng nhận còn hiệu lực: hãy chọn «Nâng hạng» hoặc «Đánh giá lại»."),
+            field="kind",
+        )
+    if kind == Kind.UPGRADE and (not live or cert.star >= 5):
+        raise OcopError(
+            "kind_invalid", _("Nâng hạng cần giấy chứng nhận còn hiệu lực, hạng dưới 5 sao."), field="kind"
+        )
+    if kind == Kind.REEVALUATION:
+        if cert is None:
+            raise OcopError(
+                "kind_invalid",
+                _("Sản phẩm chưa có giấy chứng nhận: hãy chọn «Đánh giá lần đầu»."),
+                field="kind",
+            )
+        opens = cert.valid_until - datetime.timedelta(days=REEVALUATION_OPENS_DAYS)
+        closes = cert.valid_until + datetime.timedelta(days=LATE_GRACE_DAYS)
+        if not opens <= today <= closes:
+            raise OcopError(
+                "kind_invalid",
+                _(
+                    "Đánh giá lại nộp từ %(opens)s (180 ngày trước khi giấy chứng nhận hết hạn "
+                    "%(until)s) đến %(closes)s."
+                )
+                % {
+                    "opens": f"{opens:%d/%m/%Y}",
+                    "until": f"{cert.valid_until:%d/%m/%Y}",
+                    "closes": f"{closes:%d/%m/%Y}",
+                },
+                field="kind",
+            )
+
+
+def dossier_create(
+    *, actor, product: Product, kind: str = Kind.FIRST, today: datetime.date | None = None
+) -> Dossier:
     if actor is not None:
         if _role(actor) not in {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL}:
             _deny()
@@ -77,6 +131,7 @@ def dossier_create(*, actor, product: Product, kind: str = Kind.FIRST) -> Dossie
             _deny()
     if kind not in Kind.values:
         raise OcopError("kind_invalid", _("Loại đăng ký không hợp lệ."), field="kind")
+    check_kind(product, kind, today)
     if not product.product_set.taxonomy.current:
         raise OcopError(
             "set_outdated",

@@ -268,3 +268,30 @@ def test_two_members_submitting_at_once_both_land_once(
     assert ScoreSheet.objects.filter(dossier=d).count() == 2
     assert sorted(errors) == ["sheet_exists", "sheet_exists"]
     assert Round.objects.get(pk=rnd.pk).status == Round.Status.SCORING
+
+
+def test_registration_kind_follows_the_certificate(lai_chau_product, producer_user):
+    services.certificate_record(
+        actor=None,
+        product=lai_chau_product,
+        number="GCN-1",
+        star=4,
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2024, 1, 10),
+    )
+    # Valid until 10/01/2027: the re-evaluation window opens 14/07/2026.
+    for kind, day, ok in [
+        ("first", datetime.date(2026, 6, 1), False),
+        ("upgrade", datetime.date(2026, 6, 1), True),
+        ("reevaluation", datetime.date(2026, 6, 1), False),
+        ("reevaluation", datetime.date(2026, 8, 1), True),
+        ("reevaluation", datetime.date(2027, 7, 10), False),
+        ("upgrade", datetime.date(2027, 2, 1), False),
+        ("first", datetime.date(2027, 2, 1), True),
+    ]:
+        if ok:
+            services.check_kind(lai_chau_product, kind, day)
+        else:
+            with pytest.raises(OcopError) as e:
+                services.check_kind(lai_chau_product, kind, day)
+            assert e.value.code == "kind_invalid" and e.value.field == "kind"
