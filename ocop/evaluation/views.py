@@ -127,6 +127,16 @@ def dossier_detail(request, pid):
 
 
 @login_required
+def evidence_file(request, pid, eid):
+    """Evidence is served only to those who may see the dossier (never from a public media URL)."""
+    from django.http import FileResponse
+
+    d = _dossier(request, pid)
+    ev = get_object_or_404(d.evidence, pk=eid)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
 def self_assessment(request, pid):
     d = _dossier(request, pid)
     sheet = load_sheet(d.set_number, d.rubric)

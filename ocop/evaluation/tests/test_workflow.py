@@ -295,3 +295,35 @@ def test_registration_kind_follows_the_certificate(lai_chau_product, producer_us
             with pytest.raises(OcopError) as e:
                 services.check_kind(lai_chau_product, kind, day)
             assert e.value.code == "kind_invalid" and e.value.field == "kind"
+
+
+def test_evidence_is_served_only_to_those_who_see_the_dossier(
+    client, lai_chau_product, producer_user, son_la_officer, lai_chau_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = services.dossier_create(actor=producer_user, product=lai_chau_product)
+    client.force_login(producer_user)
+    r = client.post(
+        f"/quan-ly/danh-gia/ho-so/{d.public_id}/evidence/",
+        {
+            "criterion": "1.1",
+            "file": SimpleUploadedFile("vung-nguyen-lieu.pdf", b"%PDF-1.4 test"),
+            "note": "Hợp đồng",
+        },
+    )
+    assert r.status_code == 302
+    ev = d.evidence.get()
+    url = f"/quan-ly/danh-gia/ho-so/{d.public_id}/minh-chung/{ev.pk}/"
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 test"
+    bad = client.post(
+        f"/quan-ly/danh-gia/ho-so/{d.public_id}/evidence/",
+        {"criterion": "99.9", "file": SimpleUploadedFile("x.pdf", b"x")},
+    )
+    assert bad.status_code == 302 and d.evidence.count() == 1
+    client.force_login(son_la_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(lai_chau_officer)
+    assert client.get(url).status_code == 200
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
