@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Certificate
+from .models import Certificate, Round
 from .rubric import Sheet
 
 
@@ -94,3 +94,18 @@ class RevokeForm(forms.Form):
     ground = forms.ChoiceField(label=_("Căn cứ"), choices=Certificate.Ground.choices)
     decision = forms.CharField(label=_("Quyết định thu hồi"), max_length=120)
     date = forms.DateField(label=_("Ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Tên đợt"), max_length=200)
+    level = forms.ChoiceField(label=_("Cấp"), choices=Round.Level.choices, initial=Round.Level.PROVINCE)
+    intake_deadline = forms.DateField(label=_("Hạn nhận hồ sơ"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    scoring_deadline = forms.DateField(
+        label=_("Hạn hoàn thành đánh giá"), input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    max_spread = forms.DecimalField(
+        label=_("Chênh lệch tối đa giữa các thành viên (điểm)"), initial=10, min_value=0, max_value=100
+    )
+    quorum = forms.DecimalField(
+        label=_("Tỷ lệ thành viên tối thiểu (0–1)"), initial=0.75, min_value=0.5, max_value=1
+    )

@@ -20,7 +20,7 @@ from ocop.registry.models import Product
 
 from . import services
 from .advisor import advise
-from .forms import DecisionForm, EvidenceForm, RequestForm, RevokeForm, ScreenForm, SheetForm
+from .forms import DecisionForm, EvidenceForm, RequestForm, RevokeForm, RoundForm, ScreenForm, SheetForm
 from .models import Certificate, Dossier, Round, State
 from .rubric import load_sheet
 from .scoring import score
@@ -111,6 +111,8 @@ def dossier_detail(request, pid):
         ctx["rounds"] = Round.objects.filter(province_id=d.product.commune.province_id).exclude(
             status=Round.Status.CLOSED
         )
+    if d.state == State.CENTRAL and role == Role.NATIONAL:
+        ctx["rounds"] = Round.objects.filter(level=Round.Level.CENTRAL).exclude(status=Round.Status.CLOSED)
     if d.state in (State.SCORED,):
         ctx["decision_form"] = DecisionForm(initial={"date": timezone.localdate().strftime("%d/%m/%Y")})
     if d.state in (State.DRAFT, State.RETURNED, State.MORE_EVIDENCE):
@@ -247,14 +249,41 @@ def _rounds(user):
 
 @login_required
 def round_list(request):
-    return render(
-        request,
-        "evaluation/round_list.html",
-        {
-            "rounds": _rounds(request.user),
-            "can_manage": _role(request.user) in (Role.PROVINCE, Role.NATIONAL),
-        },
-    )
+    """Rounds of the user's province; the office creates one, dates prefilled from the legal calendar."""
+    role = _role(request.user)
+    can_manage = role in (Role.PROVINCE, Role.NATIONAL)
+    today = timezone.localdate()
+    half = 1 if today.month <= 4 else 2
+    intake, scoring = services.legal_round_dates(today.year, half)
+    initial = {
+        "name": _("Đợt %(n)s năm %(y)s") % {"n": half, "y": today.year},
+        "intake_deadline": intake.strftime("%d/%m/%Y"),
+        "scoring_deadline": scoring.strftime("%d/%m/%Y"),
+    }
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and can_manage and form.is_valid():
+        data = form.cleaned_data
+        province = (
+            getattr(profile_of(request.user), "province", None) if data["level"] == "province" else None
+        )
+        try:
+            rnd = services.round_create(
+                actor=request.user,
+                name=data["name"],
+                level=data["level"],
+                province=province,
+                intake_deadline=data["intake_deadline"],
+                scoring_deadline=data["scoring_deadline"],
+                max_spread=data["max_spread"],
+                quorum=data["quorum"],
+            )
+        except OcopError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã tạo đợt đánh giá. Hãy lập hội đồng."))
+            return redirect("evaluation:round_detail", rnd.public_id)
+    context = {"rounds": _rounds(request.user), "can_manage": can_manage, "form": form}
+    return render(request, "evaluation/round_list.html", context)
 
 
 @login_required

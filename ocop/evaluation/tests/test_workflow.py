@@ -327,3 +327,60 @@ def test_evidence_is_served_only_to_those_who_see_the_dossier(
     assert client.get(url).status_code == 200
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_rounds_are_created_from_the_page_with_legal_dates(client, lai_chau_officer, national):
+    client.force_login(lai_chau_officer)
+    page = client.get("/quan-ly/danh-gia/dot/").content.decode()
+    assert "Tạo đợt đánh giá" in page and ("30/04/" in page or "30/10/" in page)
+    bad = client.post(
+        "/quan-ly/danh-gia/dot/",
+        {
+            "name": "Đợt thử",
+            "level": "province",
+            "intake_deadline": "30/06/2026",
+            "scoring_deadline": "30/04/2026",
+            "max_spread": "10",
+            "quorum": "0.75",
+        },
+    )
+    assert bad.status_code == 200 and "Hạn hoàn thành phải sau hạn nhận hồ sơ" in bad.content.decode()
+    assert not Round.objects.exists()
+    r = client.post(
+        "/quan-ly/danh-gia/dot/",
+        {
+            "name": "Đợt 1 năm 2027",
+            "level": "province",
+            "intake_deadline": "30/04/2027",
+            "scoring_deadline": "30/06/2027",
+            "max_spread": "8",
+            "quorum": "0.75",
+        },
+    )
+    rnd = Round.objects.get()
+    assert r.status_code == 302 and rnd.province_id == 12 and float(rnd.max_spread) == 8
+    central = client.post(
+        "/quan-ly/danh-gia/dot/",
+        {
+            "name": "TW",
+            "level": "central",
+            "intake_deadline": "30/04/2027",
+            "scoring_deadline": "30/09/2027",
+            "max_spread": "10",
+            "quorum": "0.75",
+        },
+    )
+    assert central.status_code == 200 and Round.objects.count() == 1
+    client.force_login(national)
+    client.post(
+        "/quan-ly/danh-gia/dot/",
+        {
+            "name": "Đợt Trung ương 2027",
+            "level": "central",
+            "intake_deadline": "15/07/2027",
+            "scoring_deadline": "30/09/2027",
+            "max_spread": "10",
+            "quorum": "0.75",
+        },
+    )
+    assert Round.objects.filter(level="central").count() == 1
