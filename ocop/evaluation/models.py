@@ -217,6 +217,10 @@ class CertificateQuerySet(RegionQuerySet):
 
 VALIDITY_MONTHS = 36
 EXPIRING_DAYS = 180  # the re-evaluation window opens 180 days before expiry
+# QĐ 26/2026 Điều 12 (transition): a certificate issued before 22/5/2026 whose product missed the
+# re-evaluation window stays in force until the re-evaluation is resolved, at most 180 days past expiry.
+TRANSITION_ISSUED_BEFORE = datetime.date(2026, 5, 22)
+GRACE_DAYS = 180
 
 
 class Certificate(models.Model):
@@ -264,7 +268,14 @@ class Certificate(models.Model):
         if self.revoked_on:
             return "revoked"
         if today > self.valid_until:
-            return "expired"
+            in_grace = (
+                self.issued_on < TRANSITION_ISSUED_BEFORE
+                and (today - self.valid_until).days <= GRACE_DAYS
+                and Dossier.objects.filter(product_id=self.product_id, kind=Kind.REEVALUATION)
+                .exclude(state__in=[State.RECOGNISED, State.NOT_RECOGNISED])
+                .exists()
+            )
+            return "grace" if in_grace else "expired"
         if (self.valid_until - today).days <= EXPIRING_DAYS:
             return "expiring"
         return "valid"

@@ -384,3 +384,20 @@ def test_rounds_are_created_from_the_page_with_legal_dates(client, lai_chau_offi
         },
     )
     assert Round.objects.filter(level="central").count() == 1
+
+
+def test_transition_grace_while_a_late_reevaluation_is_open(lai_chau_product, producer_user):
+    cert = services.certificate_record(
+        actor=None,
+        product=lai_chau_product,
+        number="GCN-2",
+        star=3,
+        decision_number="2/QĐ",
+        decision_date=datetime.date(2023, 5, 1),
+    )
+    # Valid until 01/05/2026, issued before 22/5/2026.
+    after = datetime.date(2026, 8, 1)
+    assert cert.status(after) == "expired"
+    services.dossier_create(actor=producer_user, product=lai_chau_product, kind="reevaluation", today=after)
+    assert cert.status(after) == "grace"
+    assert cert.status(datetime.date(2026, 11, 1)) == "expired"  # more than 180 days past expiry
