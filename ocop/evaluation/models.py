@@ -124,6 +124,9 @@ class Dossier(models.Model):
     self_answers = models.JSONField(_("tự đánh giá"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     commune_due = models.DateField(_("hạn xã rà soát"), null=True, blank=True)
+    # Re-evaluation is done within 45 days of intake, by the members' written opinions (their sheets);
+    # the council meets only when the opinions diverge (the spread rule).
+    decision_due = models.DateField(_("hạn hoàn thành đánh giá lại"), null=True, blank=True)
     # Mẫu 03: the commune's four items and its opinion.
     commune_report = models.JSONField(_("báo cáo của xã (Mẫu 03)"), default=dict, blank=True)
     round = models.ForeignKey(

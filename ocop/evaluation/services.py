@@ -20,6 +20,7 @@ from .rubric import CURRENT, load_sheet
 from .scoring import CouncilRules, quorum_met, score, validate
 
 COMMUNE_WORKING_DAYS = 15
+REEVALUATION_DAYS = 45
 
 
 def holidays() -> list[datetime.date]:
@@ -245,6 +246,9 @@ def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note
 def province_intake(*, actor, dossier: Dossier) -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
     _state(dossier, State.FORWARDED)
+    if dossier.kind == Kind.REEVALUATION:
+        due = timezone.localdate() + datetime.timedelta(days=REEVALUATION_DAYS)
+        return _move(dossier, actor, State.REVIEW, "intake", decision_due=due)
     return _move(dossier, actor, State.REVIEW, "intake")
 
 

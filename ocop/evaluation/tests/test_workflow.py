@@ -401,3 +401,27 @@ def test_transition_grace_while_a_late_reevaluation_is_open(lai_chau_product, pr
     services.dossier_create(actor=producer_user, product=lai_chau_product, kind="reevaluation", today=after)
     assert cert.status(after) == "grace"
     assert cert.status(datetime.date(2026, 11, 1)) == "expired"  # more than 180 days past expiry
+
+
+def test_reevaluation_gets_a_45_day_deadline_at_intake(
+    lai_chau_product, producer_user, commune_officer, lai_chau_officer
+):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.certificate_record(
+        actor=None,
+        product=lai_chau_product,
+        number="GCN-3",
+        star=4,
+        decision_number="3/QĐ",
+        decision_date=today - datetime.timedelta(days=36 * 30),
+    )
+    d = services.dossier_create(actor=producer_user, product=lai_chau_product, kind="reevaluation")
+    sheet = load_sheet(d.set_number)
+    services.self_assessment_save(actor=producer_user, dossier=d, answers=four_star_answers(sheet))
+    services.dossier_submit(actor=producer_user, dossier=d)
+    report = {k: "có" for k in services.COMMUNE_ITEMS}
+    services.commune_screen(actor=commune_officer, dossier=d, forward=True, report=report)
+    services.province_intake(actor=lai_chau_officer, dossier=d)
+    assert d.decision_due == today + datetime.timedelta(days=45)
