@@ -333,6 +333,8 @@ def test_rounds_are_created_from_the_page_with_legal_dates(client, lai_chau_offi
     client.force_login(lai_chau_officer)
     page = client.get("/quan-ly/danh-gia/dot/").content.decode()
     assert "Tạo đợt đánh giá" in page and ("30/04/" in page or "30/10/" in page)
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and page.count("<form") == page.count("</form>")
     bad = client.post(
         "/quan-ly/danh-gia/dot/",
         {
