@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.registry",
     "ocop.evaluation",
+    "ocop.traceability",
 ]
 
 MIDDLEWARE = [
@@ -132,3 +133,16 @@ OCOP_HOLIDAYS = [
     ).split(",")
     if d.strip()
 ]
+
+# Traceability. The host printed in stamp QR codes, and the key that makes stamp codes unforgeable: keep it
+# secret and never change it once stamps are printed (old stamps would read as forged).
+OCOP_PUBLIC_URL = os.environ.get("OCOP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+OCOP_STAMP_KEY = os.environ.get("OCOP_STAMP_KEY", "stamps:" + SECRET_KEY)
+OCOP_STAMP_BATCH_MAX = int(os.environ.get("OCOP_STAMP_BATCH_MAX", "10000000"))
+# Copied-stamp rules: distinct devices scanning one stamp within 24 hours / 7 days, and provinces within
+# 30 days, at or above which the stamp is flagged.
+OCOP_SCAN_RULES = {
+    "burst_24h": int(os.environ.get("OCOP_SCAN_BURST_24H", "3")),
+    "many_7d": int(os.environ.get("OCOP_SCAN_MANY_7D", "10")),
+    "provinces": int(os.environ.get("OCOP_SCAN_PROVINCES", "3")),
+}

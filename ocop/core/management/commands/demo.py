@@ -7,6 +7,7 @@ from tqdm import tqdm
 from ocop.accounts.demo import DEMO_PASSWORD, demo_users
 from ocop.evaluation import demo as evaluation_demo
 from ocop.registry.demo import SCALES, load_demo
+from ocop.traceability import demo as traceability_demo
 
 
 class Command(BaseCommand):
@@ -32,9 +33,19 @@ class Command(BaseCommand):
             self.stdout.write("Dữ liệu mẫu đã có sẵn, không tải lại.")
         users = demo_users()
         evaluation_demo.load()
+        stamps = traceability_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
             self.stdout.write(f"  {username:<10} {role} — {where}")
+        if stamps:
+            self.stdout.write("\nTem mẫu (mở bằng điện thoại hoặc trình duyệt):")
+            for label, key in [
+                ("thật", "genuine"),
+                ("chưa kích hoạt", "not_activated"),
+                ("giấy chứng nhận đã thu hồi", "revoked"),
+                ("không có GTIN", "short"),
+            ]:
+                self.stdout.write(f"  {label:<27} {stamps[key]}")
         if not no_serve:
             self.stdout.write(f"\nMở http://{addr}/ trong trình duyệt. Ctrl+C để dừng.\n")
             call_command("runserver", addr, use_reloader=False)

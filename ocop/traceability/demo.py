@@ -1,0 +1,145 @@
+"""Demo traceability data in Lai Châu: lots with their story, stamp batches (activated, idle, and on a
+product whose certificate was revoked), a few scans that look like a copied stamp."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ocop.evaluation import services as evaluation
+from ocop.registry.gtin import check_digit
+from ocop.registry.models import Product
+
+from . import services
+from .links import path_of
+from .models import StampBatch, TraceEvent
+
+MACADAMIA = "Hạt mắc ca khô Tam Đường"  # the demo producer's (chuthe) product
+NO_GTIN = "Chuối sấy giòn"
+REVOKED = "Mắc khén Hua Bum"
+
+
+def _gtin(body: str) -> str:
+    return body + str(check_digit(body))
+
+
+@transaction.atomic
+def load(today: datetime.date | None = None) -> dict[str, str]:
+    """Idempotent. Returns sample scan URLs: genuine, not activated, revoked certificate."""
+    today = today or timezone.localdate()
+    products = {
+        p.name: p
+        for p in Product.objects.filter(commune__province_id=12, name__in=[MACADAMIA, NO_GTIN, REVOKED])
+    }
+    if len(products) < 3:
+        return {}
+    if not StampBatch.objects.filter(product__in=products.values()).exists():
+        _build(products, today)
+    samples = {}
+    mac = StampBatch.objects.filter(product=products[MACADAMIA]).order_by("id").first()
+    urls = list(services.batch_urls(mac, 200))
+    samples["genuine"], samples["not_activated"] = urls[1], urls[150]
+    revoked = StampBatch.objects.filter(product=products[REVOKED]).first()
+    samples["revoked"] = next(services.batch_urls(revoked, 1))
+    short = StampBatch.objects.filter(product=products[NO_GTIN]).first()
+    samples["short"] = next(services.batch_urls(short, 1))
+    return samples
+
+
+def _build(products: dict[str, Product], today: datetime.date) -> None:
+    mac, banana, pepper = products[MACADAMIA], products[NO_GTIN], products[REVOKED]
+    # The macadamia's 2023 certificate ran out in 2026; the demo assumes its re-evaluation this year.
+    if services.certificate_of(mac).status(today) not in services.LIVE_STATUSES:
+        evaluation.certificate_record(
+            actor=None,
+            product=mac,
+            number=f"GCN-{mac.code}-TDG",
+            star=4,
+            decision_number="QĐ 1520/QĐ-UBND",
+            decision_date=today - datetime.timedelta(days=60),
+        )
+    for product, body in ((mac, "893612030001"), (pepper, "893612030002")):
+        product.gtin = _gtin(body)
+        product.refresh_search()
+        product.save(update_fields=["gtin", "search_folded"])
+
+    batch = services.stamps_issue(actor=None, product=mac, count=200)
+    produced = today - datetime.timedelta(days=20)
+    services.stamps_activate(
+        actor=None,
+        batch=batch,
+        lot_code="MC2611A",
+        produced=produced,
+        expires=produced + datetime.timedelta(days=365),
+        first=1,
+        last=120,
+    )
+    lot = batch.activations.get().lot
+    lot.quantity = 120
+    lot.save(update_fields=["quantity"])
+    story = [
+        (
+            TraceEvent.Kind.RAW,
+            35,
+            "Vườn mắc ca bản Bình Lư, xã Bình Lư",
+            "Tổ thu hái HTX bản Bình Lư",
+            "Thu hái quả mắc ca chín, tách vỏ xanh trong ngày.",
+        ),
+        (
+            TraceEvent.Kind.PROCESSING,
+            28,
+            "Xưởng sấy Công ty TNHH Mắc ca Tam Đường",
+            "Tổ sấy của công ty",
+            "Sấy 3 ngày ở 40–55 °C đến độ ẩm dưới 1,5 %.",
+        ),
+        (
+            TraceEvent.Kind.TESTING,
+            24,
+            "Trung tâm Kiểm nghiệm Lai Châu",
+            "Trung tâm Kiểm nghiệm",
+            "Đạt chỉ tiêu an toàn thực phẩm (aflatoxin, vi sinh).",
+        ),
+        (
+            TraceEvent.Kind.PACKING,
+            21,
+            "Xưởng đóng gói của công ty",
+            "Tổ đóng gói",
+            "Túi 500 g, hút chân không.",
+        ),
+        (TraceEvent.Kind.SHIPPING, 15, "Điểm bán OCOP thành phố Lai Châu", "Xe của công ty", "Giao 60 túi."),
+    ]
+    for kind, days_ago, place, who, note in story:
+        services.trace_event_add(
+            actor=None,
+            lot=lot,
+            kind=kind,
+            occurred_on=today - datetime.timedelta(days=days_ago),
+            place=place,
+            actor_name=who,
+            note=note,
+        )
+
+    b2 = services.stamps_issue(actor=None, product=banana, count=50)
+    services.stamps_activate(
+        actor=None,
+        batch=b2,
+        lot_code="CS2610",
+        produced=today - datetime.timedelta(days=40),
+        expires=today + datetime.timedelta(days=140),
+    )
+    b3 = services.stamps_issue(actor=None, product=pepper, count=50)
+    services.stamps_activate(
+        actor=None, batch=b3, lot_code="MK2609", produced=today - datetime.timedelta(days=70)
+    )
+    evaluation.certificate_revoke(
+        actor=None,
+        certificate=services.certificate_of(pepper),
+        ground="b",
+        decision="QĐ 2210/QĐ-UBND (thu hồi)",
+        date=today - datetime.timedelta(days=10),
+    )
+    # Stamp 7 of the macadamia batch turns up on three phones in two provinces within a day: a copied stamp.
+    path = path_of(list(services.batch_urls(batch, 7))[6])
+    now = timezone.now()
+    for k, (address, agent) in enumerate([("10.0.0.1", "A"), ("10.0.0.2", "B"), ("10.0.0.3", "C")]):
+        services.scan(path, address=address, user_agent=agent, now=now - datetime.timedelta(hours=5 - k))

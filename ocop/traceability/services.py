@@ -1,0 +1,519 @@
+"""Traceability services: every write (lots, events, stamp batches, activations, scans, alerts) goes
+through here, whether it comes from a web page, the API or the CLI."""
+
+import datetime
+import functools
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import profile_of
+from ocop.core.audit import audit_entry
+from ocop.core.errors import NotFound, OcopError, PermissionDenied
+from ocop.evaluation.models import Certificate
+from ocop.registry.models import Product
+
+from . import places
+from .links import LOT_RE, Link, LinkError, parse_path, stamp_url
+from .models import Activation, Lot, ScanAlert, ScanEvent, StampBatch, StampCounter, TraceEvent
+from .stampcode import SPACE, CodeError, StampCodec, display
+
+STAMP_ROLES = {Role.PRODUCER, Role.PROVINCE, Role.NATIONAL}
+LIVE_STATUSES = {"valid", "expiring", "grace"}
+
+
+@functools.cache
+def _codec(key: str) -> StampCodec:
+    return StampCodec(key.encode())
+
+
+def codec() -> StampCodec:
+    return _codec(settings.OCOP_STAMP_KEY)
+
+
+# --- who may do what ---------------------------------------------------------------------------------
+
+
+def _check_product(actor, product: Product) -> None:
+    """Stamps and lots are the producer's own business, and the provincial office's (None = system)."""
+    if actor is None:
+        return
+    p = profile_of(actor)
+    if p is None or p.role not in STAMP_ROLES:
+        raise PermissionDenied("forbidden", _("Bạn không có quyền quản lý tem, lô của sản phẩm này."))
+    if not Product.objects.visible_to(actor).filter(pk=product.pk).exists():
+        raise NotFound("not_found", _("Không tìm thấy sản phẩm, hoặc sản phẩm không thuộc phạm vi của bạn."))
+
+
+def certificate_of(product: Product) -> Certificate | None:
+    """The certificate that speaks for the product now: the latest by validity, revoked ones included."""
+    return Certificate.objects.filter(product=product).order_by("-valid_until", "-id").first()
+
+
+def _require_live_certificate(product: Product, today: datetime.date) -> Certificate:
+    cert = certificate_of(product)
+    status = cert.status(today) if cert else None
+    if status not in LIVE_STATUSES:
+        why = {
+            None: _("sản phẩm chưa có giấy chứng nhận OCOP"),
+            "revoked": _("giấy chứng nhận đã bị thu hồi"),
+            "expired": _("giấy chứng nhận đã hết hiệu lực"),
+        }[status]
+        raise OcopError(
+            "certificate_not_valid",
+            _(
+                "Không thể phát hành hoặc kích hoạt tem: %s. Chỉ sản phẩm có giấy chứng nhận còn hiệu lực "
+                "mới được dùng tem OCOP."
+            )
+            % why,
+        )
+    return cert
+
+
+# --- lots and their story ----------------------------------------------------------------------------
+
+
+def _clean_lot_code(code: str) -> str:
+    code = (code or "").strip()
+    if not LOT_RE.match(code):
+        raise OcopError(
+            "lot_code_invalid",
+            _("Mã lô «%s» không hợp lệ: 1–20 ký tự gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới.")
+            % code,
+            field="lot",
+        )
+    return code
+
+
+def _check_dates(produced: datetime.date, expires: datetime.date | None, today: datetime.date) -> None:
+    if produced > today:
+        raise OcopError("produced_in_future", _("Ngày sản xuất không thể sau hôm nay."), field="produced")
+    if expires is not None and expires <= produced:
+        raise OcopError("expires_before_produced", _("Hạn sử dụng phải sau ngày sản xuất."), field="expires")
+
+
+def lot_create(
+    *,
+    actor,
+    product: Product,
+    code: str,
+    produced: datetime.date,
+    expires: datetime.date | None = None,
+    quantity: int | None = None,
+) -> Lot:
+    _check_product(actor, product)
+    code = _clean_lot_code(code)
+    _check_dates(produced, expires, timezone.localdate())
+    if quantity is not None and quantity < 1:
+        raise OcopError("quantity_invalid", _("Số lượng phải là số nguyên dương."), field="quantity")
+    with transaction.atomic():
+        if Lot.objects.filter(product=product, code=code).exists():
+            raise OcopError("lot_exists", _("Sản phẩm này đã có lô «%s».") % code, field="lot")
+        lot = Lot.objects.create(
+            product=product,
+            code=code,
+            produced=produced,
+            expires=expires,
+            quantity=quantity,
+            created_by=actor,
+        )
+        audit_entry(
+            lot,
+            actor=actor,
+            action="lot.create",
+            after={"product": product.name, "code": code, "produced": produced, "expires": expires},
+        )
+    return lot
+
+
+def trace_event_add(
+    *, actor, lot: Lot, kind: str, occurred_on: datetime.date, place: str, actor_name: str, note: str = ""
+) -> TraceEvent:
+    _check_product(actor, lot.product)
+    if kind not in TraceEvent.Kind.values:
+        raise OcopError("kind_invalid", _("Công đoạn không hợp lệ."), field="kind")
+    if occurred_on > timezone.localdate():
+        raise OcopError("date_in_future", _("Ngày của sự kiện không thể sau hôm nay."), field="occurred_on")
+    if not place.strip() or not actor_name.strip():
+        raise OcopError(
+            "event_incomplete", _("Cần ghi rõ địa điểm và người, đơn vị thực hiện."), field="place"
+        )
+    event = TraceEvent.objects.create(
+        lot=lot,
+        kind=kind,
+        occurred_on=occurred_on,
+        place=place.strip()[:200],
+        actor=actor_name.strip()[:200],
+        note=note.strip()[:500],
+    )
+    audit_entry(
+        lot,
+        actor=actor,
+        action="lot.event",
+        after={"kind": kind, "occurred_on": occurred_on, "place": event.place, "actor": event.actor},
+    )
+    return event
+
+
+# --- stamps --------------------------------------------------------------------------------------------
+
+
+def stamps_issue(*, actor, product: Product, count: int) -> StampBatch:
+    """Reserve `count` consecutive positions of the global sequence: one row, whatever the count."""
+    _check_product(actor, product)
+    limit = settings.OCOP_STAMP_BATCH_MAX
+    if not isinstance(count, int) or not 1 <= count <= limit:
+        raise OcopError(
+            "count_invalid",
+            _("Số tem mỗi đợt phải từ 1 đến %(max)s.") % {"max": f"{limit:,}".replace(",", ".")},
+            field="count",
+        )
+    _require_live_certificate(product, timezone.localdate())
+    with transaction.atomic():
+        counter, _created = StampCounter.objects.select_for_update().get_or_create(pk=1)
+        start = counter.next_index
+        if start + count > SPACE:
+            raise OcopError("stamp_space_exhausted", _("Hết dải mã tem của hệ thống; liên hệ quản trị."))
+        counter.next_index = start + count
+        counter.save(update_fields=["next_index"])
+        batch = StampBatch.objects.create(product=product, start=start, count=count, created_by=actor)
+        audit_entry(
+            batch, actor=actor, action="stamps.issue", after={"product": product.name, "count": count}
+        )
+    return batch
+
+
+def batch_serial(batch: StampBatch, number: int) -> str:
+    """The code of stamp `number` (1-based) of the batch."""
+    return codec().code(batch.start + number - 1)
+
+
+def stamps_activate(
+    *,
+    actor,
+    batch: StampBatch,
+    lot_code: str,
+    produced: datetime.date,
+    expires: datetime.date | None = None,
+    first: int | None = None,
+    last: int | None = None,
+) -> Activation:
+    """Stick stamps first … last of a batch on a lot (created if it does not exist yet). Ranges never
+    overlap: a stamp belongs to one lot for ever."""
+    product = batch.product
+    _check_product(actor, product)
+    today = timezone.localdate()
+    _require_live_certificate(product, today)
+    first = 1 if first is None else first
+    last = batch.count if last is None else last
+    if not (1 <= first <= last <= batch.count):
+        raise OcopError(
+            "range_invalid",
+            _("Dải tem không hợp lệ: cần 1 ≤ từ ≤ đến ≤ %(n)s (số tem của đợt).") % {"n": batch.count},
+            field="first",
+        )
+    code = _clean_lot_code(lot_code)
+    with transaction.atomic():
+        StampBatch.objects.select_for_update().filter(pk=batch.pk).first()  # one activation at a time
+        clash = batch.activations.filter(first__lte=last, last__gte=first).select_related("lot").first()
+        if clash:
+            raise OcopError(
+                "range_taken",
+                _("Tem số %(a)s–%(b)s của đợt này đã kích hoạt cho lô «%(lot)s»; chọn dải khác.")
+                % {"a": clash.first, "b": clash.last, "lot": clash.lot.code},
+                field="first",
+            )
+        lot = Lot.objects.filter(product=product, code=code).first()
+        if lot is None:
+            lot = lot_create(actor=actor, product=product, code=code, produced=produced, expires=expires)
+        elif lot.produced != produced or (expires and lot.expires != expires):
+            raise OcopError(
+                "lot_dates_differ",
+                _("Lô «%(lot)s» đã có ngày sản xuất %(p)s; kiểm tra lại mã lô hoặc ngày.")
+                % {"lot": code, "p": lot.produced.strftime("%d/%m/%Y")},
+                field="produced",
+            )
+        activation = Activation.objects.create(batch=batch, lot=lot, first=first, last=last, created_by=actor)
+        audit_entry(
+            batch, actor=actor, action="stamps.activate", after={"lot": code, "first": first, "last": last}
+        )
+    return activation
+
+
+def batch_stamps(batch: StampBatch, limit: int | None = None) -> Iterator[tuple[int, str, str]]:
+    """(number, code, URL) for each stamp in order, computed on the fly: nothing is stored per stamp.
+    The lot is in the URL of stamps already activated."""
+    n = batch.count if limit is None else max(0, min(limit, batch.count))
+    base, gtin = settings.OCOP_PUBLIC_URL, batch.product.gtin
+    ranges = [(a.first, a.last, a.lot.code) for a in batch.activations.select_related("lot")] if gtin else []
+    c = codec()
+    for number in range(1, n + 1):
+        code = c.code(batch.start + number - 1)
+        lot = next((lot for a, b, lot in ranges if a <= number <= b), "")
+        yield number, code, stamp_url(base, code, gtin, lot)
+
+
+def batch_urls(batch: StampBatch, limit: int | None = None) -> Iterator[str]:
+    return (url for _n, _code, url in batch_stamps(batch, limit))
+
+
+def batch_stats(batch: StampBatch) -> dict:
+    activated = sum(a.last - a.first + 1 for a in batch.activations.all())
+    return {"count": batch.count, "activated": activated, "idle": batch.count - activated}
+
+
+# --- scanning ------------------------------------------------------------------------------------------
+
+REASONS = {
+    "malformed": gettext_lazy("Đường dẫn không phải mã tem OCOP: mã bị sai hoặc không đầy đủ."),
+    "unknown_serial": gettext_lazy("Mã tem không có trong hệ thống: tem không do cơ quan OCOP phát hành."),
+    "bad_tag": gettext_lazy("Mã kiểm tra của tem không khớp: tem đã bị sửa hoặc làm giả."),
+    "gtin_mismatch": gettext_lazy("Mã vạch sản phẩm trên tem không khớp với sản phẩm được cấp tem."),
+    "lot_mismatch": gettext_lazy("Mã lô trên tem không khớp với lô mà tem được kích hoạt."),
+    "not_activated": gettext_lazy(
+        "Tem chưa được kích hoạt cho lô sản xuất nào: chưa rõ sản phẩm thuộc lô nào, ngày sản xuất nào."
+    ),
+    "certificate_missing": gettext_lazy("Sản phẩm chưa có giấy chứng nhận OCOP."),
+    "certificate_expired": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực."),
+    "certificate_revoked": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã bị thu hồi."),
+    "lot_expired": gettext_lazy("Lô sản phẩm này đã quá hạn sử dụng."),
+    "suspicious_scans": gettext_lazy(
+        "Tem này đã được quét bởi nhiều thiết bị khác nhau hoặc ở nhiều tỉnh: có thể tem bị sao chép."
+    ),
+}
+COUNTERFEIT = {"malformed", "unknown_serial", "bad_tag", "gtin_mismatch", "lot_mismatch"}
+
+
+@dataclass
+class Verdict:
+    code: str  # the stamp code as read (normalised), or the raw text when unreadable
+    reasons: list[str] = field(default_factory=list)
+    index: int | None = None
+    number: int | None = None  # 1-based position in the batch
+    batch: StampBatch | None = None
+    activation: Activation | None = None
+    certificate: Certificate | None = None
+    certificate_status: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if COUNTERFEIT & set(self.reasons):
+            return "counterfeit"
+        return "warning" if self.reasons else "genuine"
+
+    @property
+    def product(self) -> Product | None:
+        return self.batch.product if self.batch else None
+
+    @property
+    def lot(self) -> Lot | None:
+        return self.activation.lot if self.activation else None
+
+    @property
+    def genuine_code(self) -> bool:
+        return self.batch is not None and not (COUNTERFEIT & set(self.reasons))
+
+    def messages(self) -> list[dict]:
+        return [{"code": r, "message": str(REASONS[r])} for r in self.reasons]
+
+
+def verify(path: str, today: datetime.date | None = None) -> Verdict:
+    """Read a stamp URL path and say what it is, without recording anything."""
+    today = today or timezone.localdate()
+    try:
+        link: Link = parse_path(path)
+    except LinkError:
+        return Verdict(code=path[:40], reasons=["malformed"])
+    try:
+        decoded = codec().decode(link.code)
+    except CodeError:
+        return Verdict(code=link.code[:40], reasons=["malformed"])
+    v = Verdict(code=display(link.code.replace("-", "").replace(" ", "").upper()), index=decoded.index)
+    batch = (
+        StampBatch.objects.filter(start__lte=decoded.index)
+        .select_related("product__producer", "product__commune__province")
+        .order_by("-start")
+        .first()
+        if decoded.index >= 0
+        else None
+    )
+    if batch is None or decoded.index >= batch.start + batch.count:
+        v.reasons.append("unknown_serial")
+        return v
+    if not decoded.tag_ok:
+        v.reasons.append("bad_tag")
+        return v
+    v.batch, v.number = batch, decoded.index - batch.start + 1
+    product = batch.product
+    if link.gtin and link.gtin != product.gtin.zfill(14):
+        v.reasons.append("gtin_mismatch")
+    v.activation = (
+        batch.activations.filter(first__lte=v.number, last__gte=v.number).select_related("lot").first()
+    )
+    if link.lot and (v.activation is None or v.activation.lot.code != link.lot):
+        v.reasons.append("lot_mismatch")
+    if v.activation is None:
+        v.reasons.append("not_activated")
+    v.certificate = certificate_of(product)
+    v.certificate_status = v.certificate.status(today) if v.certificate else None
+    if v.certificate_status is None:
+        v.reasons.append("certificate_missing")
+    elif v.certificate_status in ("expired", "revoked"):
+        v.reasons.append(f"certificate_{v.certificate_status}")
+    if v.activation and v.activation.lot.expires and v.activation.lot.expires < today:
+        v.reasons.append("lot_expired")
+    return v
+
+
+def fingerprint(address: str, user_agent: str) -> str:
+    """A keyed hash of who scanned: tells devices apart without keeping their address."""
+    key = settings.OCOP_STAMP_KEY.encode()
+    return hmac.new(key, f"{address}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def scan(
+    path: str, *, address: str, user_agent: str, now: datetime.datetime | None = None
+) -> tuple[Verdict, ScanEvent]:
+    """A consumer's scan: verify, record it, and check the copied-stamp rules for a genuine code."""
+    now = now or timezone.now()
+    v = verify(path, today=timezone.localdate(now))
+    product = v.product
+    event = ScanEvent.objects.create(
+        scanned_at=now,
+        stamp=v.index if v.batch else None,
+        batch_ref=v.batch.pk if v.batch else None,
+        product_ref=product.pk if product else None,
+        province_ref=product.commune.province_id if product else None,
+        verdict=v.verdict,
+        reasons=",".join(v.reasons),
+        fingerprint=fingerprint(address, user_agent),
+    )
+    if v.genuine_code and _check_rules(v, now):
+        v.reasons.append("suspicious_scans")
+        event.verdict, event.reasons = v.verdict, ",".join(v.reasons)
+        ScanEvent.objects.filter(pk=event.pk, scanned_at=event.scanned_at).update(
+            verdict=event.verdict, reasons=event.reasons
+        )
+    return v, event
+
+
+def _check_rules(v: Verdict, now: datetime.datetime) -> bool:
+    """Count distinct devices (24 h, 7 days) and provinces (30 days) that scanned this stamp; raise or
+    refresh an alert for each rule reached. One aggregate over the (stamp, scanned_at) index."""
+    rules = settings.OCOP_SCAN_RULES
+    day, week = now - datetime.timedelta(hours=24), now - datetime.timedelta(days=7)
+    agg = ScanEvent.objects.filter(
+        stamp=v.index, scanned_at__gte=now - datetime.timedelta(days=30)
+    ).aggregate(
+        devices_24h=Count("fingerprint", distinct=True, filter=Q(scanned_at__gte=day)),
+        devices_7d=Count("fingerprint", distinct=True, filter=Q(scanned_at__gte=week)),
+        provinces=Count("place_province", distinct=True),
+    )
+    reached = {
+        ScanAlert.Rule.BURST: (agg["devices_24h"], rules["burst_24h"]),
+        ScanAlert.Rule.MANY: (agg["devices_7d"], rules["many_7d"]),
+        ScanAlert.Rule.PROVINCES: (agg["provinces"], rules["provinces"]),
+    }
+    hit = False
+    for rule, (value, threshold) in reached.items():
+        if value >= threshold:
+            hit = True
+            _raise_alert(v, rule, value, now)
+    return hit
+
+
+def _raise_alert(v: Verdict, rule: str, value: int, now: datetime.datetime) -> None:
+    product = v.product
+    updated = ScanAlert.objects.filter(stamp=v.index, rule=rule, status=ScanAlert.Status.OPEN).update(
+        scans=value, last_seen=now
+    )
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            ScanAlert.objects.create(
+                product=product,
+                province_id=product.commune.province_id,
+                stamp=v.index,
+                code=v.code,
+                rule=rule,
+                scans=value,
+                first_seen=now,
+                last_seen=now,
+                detail=_("Tem số %(n)s của đợt %(b)s") % {"n": v.number, "b": v.batch.public_id},
+            )
+    except IntegrityError:  # raised by a concurrent scan a moment ago
+        ScanAlert.objects.filter(stamp=v.index, rule=rule, status=ScanAlert.Status.OPEN).update(
+            scans=value, last_seen=now
+        )
+
+
+def scan_locate(event_id: int, scanned_at: datetime.datetime, lat: float, lon: float) -> int | None:
+    """The consumer shared where they are: keep it coarse (0.1°, province) and re-check the rules."""
+    point = places.coarse(lat, lon)
+    if point is None:
+        raise OcopError("place_invalid", _("Vị trí không hợp lệ hoặc ở ngoài Việt Nam."))
+    province = places.province_at(*point)
+    event = ScanEvent.objects.filter(pk=event_id, scanned_at=scanned_at).first()
+    if event is None:
+        raise NotFound("not_found", _("Không tìm thấy lượt quét."))
+    ScanEvent.objects.filter(pk=event_id, scanned_at=scanned_at).update(
+        lat=point[0], lon=point[1], place_province=province
+    )
+    if event.stamp is not None:
+        v = verify_index(event.stamp)
+        if v is not None:
+            _check_rules(v, timezone.now())
+    return province
+
+
+def verify_index(index: int) -> Verdict | None:
+    c = codec()
+    return verify("/t/" + c.code(index)) if 0 <= index < SPACE else None
+
+
+def fake_report(path: str, *, note: str, contact: str = "") -> ScanAlert:
+    """A consumer reports a suspected fake from the scan page; it lands in the province's alert list."""
+    note = (note or "").strip()
+    if not note:
+        raise OcopError(
+            "note_required", _("Hãy mô tả ngắn điều bạn thấy nghi ngờ (nơi mua, bao bì…)."), field="note"
+        )
+    v = verify(path)
+    product = v.product
+    now = timezone.now()
+    detail = note[:400] + (f" — {_('liên hệ')}: {contact.strip()[:80]}" if contact.strip() else "")
+    return ScanAlert.objects.create(
+        product=product,
+        province_id=product.commune.province_id if product else None,
+        stamp=v.index if v.batch else None,
+        code=v.code[:40],
+        rule=ScanAlert.Rule.REPORT,
+        scans=0,
+        detail=detail,
+        first_seen=now,
+        last_seen=now,
+    )
+
+
+def alert_close(*, actor, alert: ScanAlert, note: str) -> ScanAlert:
+    if not ScanAlert.objects.visible_to(actor).filter(pk=alert.pk).exists():
+        raise NotFound("not_found", _("Không tìm thấy cảnh báo."))
+    p = profile_of(actor)
+    if p is None or p.role not in {Role.PROVINCE, Role.NATIONAL, Role.INSPECTOR}:
+        raise PermissionDenied("forbidden", _("Chỉ cơ quan OCOP, thanh tra mới xử lý cảnh báo."))
+    if not note.strip():
+        raise OcopError("note_required", _("Ghi kết quả xử lý trước khi đóng cảnh báo."), field="note")
+    alert.status, alert.closed_by, alert.closed_note = ScanAlert.Status.CLOSED, actor, note.strip()[:500]
+    alert.save(update_fields=["status", "closed_by", "closed_note"])
+    audit_entry(alert, actor=actor, action="alert.close", after={"note": alert.closed_note})
+    return alert
