@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from ocop.evaluation import views as evaluation_views
+from ocop.traceability import public as stamp_views
 
 from .api import api
 
@@ -15,6 +16,13 @@ urlpatterns = [
     path("tai-khoan/", include("ocop.accounts.urls")),
     path("quan-ly/", include("ocop.registry.urls")),
     path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
+    path("quan-ly/tem/", include("ocop.traceability.urls")),
+    # What a stamp's QR encodes: the short link and the GS1 Digital Link (GTIN-14 first).
+    re_path(r"^t/(?P<path>.*)$", stamp_views.scan, name="stamp_scan"),
+    re_path(r"^01/(?P<path>.*)$", stamp_views.scan, name="stamp_scan_gs1"),
+    path("kiem-tra-tem/", stamp_views.check, name="stamp_check"),
+    path("kiem-tra-tem/bao-gia/", stamp_views.report, name="stamp_report"),
+    path("kiem-tra-tem/vi-tri/", stamp_views.locate, name="stamp_locate"),
     path("chung-nhan/<str:number>/", evaluation_views.certificate_public, name="certificate"),
     path("chung-nhan/<str:number>/pdf", evaluation_views.certificate_pdf, name="certificate_pdf"),
 ]

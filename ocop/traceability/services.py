@@ -249,14 +249,16 @@ def stamps_activate(
     return activation
 
 
-def batch_stamps(batch: StampBatch, limit: int | None = None) -> Iterator[tuple[int, str, str]]:
+def batch_stamps(
+    batch: StampBatch, limit: int | None = None, first: int = 1
+) -> Iterator[tuple[int, str, str]]:
     """(number, code, URL) for each stamp in order, computed on the fly: nothing is stored per stamp.
     The lot is in the URL of stamps already activated."""
     n = batch.count if limit is None else max(0, min(limit, batch.count))
     base, gtin = settings.OCOP_PUBLIC_URL, batch.product.gtin
     ranges = [(a.first, a.last, a.lot.code) for a in batch.activations.select_related("lot")] if gtin else []
     c = codec()
-    for number in range(1, n + 1):
+    for number in range(max(1, first), n + 1):
         code = c.code(batch.start + number - 1)
         lot = next((lot for a, b, lot in ranges if a <= number <= b), "")
         yield number, code, stamp_url(base, code, gtin, lot)
