@@ -55,3 +55,4 @@ def _invalid(request, exc: ValidationError):
 api.add_router("/geo/", "ocop.geo.api.router")
 api.add_router("/", "ocop.registry.api.router")
 api.add_router("/", "ocop.evaluation.api.router")
+api.add_router("/", "ocop.traceability.api.router")
