@@ -15,8 +15,6 @@ from .links import path_of
 from .models import StampBatch, TraceEvent
 
 MACADAMIA = "Hạt mắc ca khô Tam Đường"  # the demo producer's (chuthe) product
-NO_GTIN = "Chuối sấy giòn"
-REVOKED = "Mắc khén Hua Bum"
 
 
 def _gtin(body: str) -> str:
@@ -25,41 +23,47 @@ def _gtin(body: str) -> str:
 
 @transaction.atomic
 def load(today: datetime.date | None = None) -> dict[str, str]:
-    """Idempotent. Returns sample scan URLs: genuine, not activated, revoked certificate."""
+    """Idempotent. Returns sample scan URLs: genuine, not activated, revoked certificate, short link."""
     today = today or timezone.localdate()
-    products = {
-        p.name: p
-        for p in Product.objects.filter(commune__province_id=12, name__in=[MACADAMIA, NO_GTIN, REVOKED])
-    }
-    if len(products) < 3:
+    mac = Product.objects.filter(commune__province_id=12, name=MACADAMIA).first()
+    others = list(
+        Product.objects.filter(commune__province_id=12, star__gte=3)
+        .exclude(pk=getattr(mac, "pk", None))
+        .order_by("name")[:2]
+    )
+    if mac is None or len(others) < 2:
         return {}
-    if not StampBatch.objects.filter(product__in=products.values()).exists():
-        _build(products, today)
-    samples = {}
-    mac = StampBatch.objects.filter(product=products[MACADAMIA]).order_by("id").first()
-    urls = list(services.batch_urls(mac, 200))
-    samples["genuine"], samples["not_activated"] = urls[1], urls[150]
-    revoked = StampBatch.objects.filter(product=products[REVOKED]).first()
-    samples["revoked"] = next(services.batch_urls(revoked, 1))
-    short = StampBatch.objects.filter(product=products[NO_GTIN]).first()
-    samples["short"] = next(services.batch_urls(short, 1))
-    return samples
+    if not StampBatch.objects.exists():
+        _build(mac, others[0], others[1], today)
+    mac_batch, short, revoked = StampBatch.objects.order_by("id")[:3]
+    urls = list(services.batch_urls(mac_batch, 200))
+    return {
+        "genuine": urls[1],
+        "not_activated": urls[150],
+        "revoked": next(services.batch_urls(revoked, 1)),
+        "short": next(services.batch_urls(short, 1)),
+    }
 
 
-def _build(products: dict[str, Product], today: datetime.date) -> None:
-    mac, banana, pepper = products[MACADAMIA], products[NO_GTIN], products[REVOKED]
-    # The macadamia's 2023 certificate ran out in 2026; the demo assumes its re-evaluation this year.
-    if services.certificate_of(mac).status(today) not in services.LIVE_STATUSES:
+def _ensure_certificate(product: Product, today: datetime.date) -> None:
+    """The demo assumes products whose recorded certificate ran out were re-evaluated this year."""
+    cert = services.certificate_of(product)
+    if cert is None or cert.status(today) not in services.LIVE_STATUSES:
         evaluation.certificate_record(
             actor=None,
-            product=mac,
-            number=f"GCN-{mac.code}-TDG",
-            star=4,
+            product=product,
+            number=f"GCN-{product.code or product.public_id}-R",
+            star=product.star or 3,
             decision_number="QĐ 1520/QĐ-UBND",
             decision_date=today - datetime.timedelta(days=60),
         )
-    for product, body in ((mac, "893612030001"), (pepper, "893612030002")):
-        product.gtin = _gtin(body)
+
+
+def _build(mac: Product, banana: Product, pepper: Product, today: datetime.date) -> None:
+    for product in (mac, banana, pepper):
+        _ensure_certificate(product, today)
+    for product, body in ((mac, "893612030001"), (pepper, "893612030002"), (banana, "")):
+        product.gtin = _gtin(body) if body else ""
         product.refresh_search()
         product.save(update_fields=["gtin", "search_folded"])
 
