@@ -1,0 +1,37 @@
+"""Shared set-up for the benchmarks: a scratch working directory with a migrated SQLite database (or the
+DATABASE_URL one), demo data for Lai Châu, and a product with a live certificate."""
+
+import os
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def django_with_demo() -> Path:
+    work = Path(os.environ.get("OCOP_WORK_DIR") or tempfile.mkdtemp(prefix="ocop-bench-"))
+    os.environ["OCOP_WORK_DIR"] = str(work)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from ocop.accounts.demo import demo_users
+    from ocop.evaluation import demo as evaluation_demo
+    from ocop.registry.demo import load_seed_producers
+    from ocop.traceability import demo as traceability_demo
+
+    call_command("migrate", verbosity=0)
+    load_seed_producers()
+    demo_users()
+    evaluation_demo.load()
+    traceability_demo.load()
+    return work
