@@ -18,3 +18,8 @@ def export_response(
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     write(fmt, headers, rows, response, title=title)
     return response
+
+
+def form_error(form, exc) -> None:
+    """Show a service's OcopError on the form: on its field when the form has one, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

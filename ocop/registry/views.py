@@ -15,7 +15,7 @@ from ocop.accounts.permissions import can_create, can_edit, profile_of
 from ocop.core.audit import history
 from ocop.core.codes import random_code
 from ocop.core.errors import OcopError
-from ocop.core.http import export_response
+from ocop.core.http import export_response, form_error
 from ocop.geo.models import Province
 
 from . import services
@@ -110,7 +110,7 @@ def _save(request, form, save, success_url_name, template, extra):
         try:
             obj = save({k: form.cleaned_data[k] for k in form.Meta.fields})
         except OcopError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form_error(form, e)
         else:
             messages.success(request, _("Đã lưu «%s».") % obj)
             return redirect(success_url_name, pid=obj.public_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import zxingcpp
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -26,7 +27,7 @@ _BITS = bytes.maketrans(b"\x00\xff", b"01")
 @dataclass(frozen=True)
 class Layout:
     key: str
-    label: str
+    label: object  # lazily translated
     cols: int
     rows: int
     width: float  # mm
@@ -40,9 +41,20 @@ class Layout:
 LAYOUTS = {
     layout.key: layout
     for layout in (
-        Layout("a4-24", "A4 · 24 nhãn 70 × 37 mm (3 × 8)", 3, 8, 70, 37, 0, 0.5),
-        Layout("a4-40", "A4 · 40 nhãn 52,5 × 29,7 mm (4 × 10)", 4, 10, 52.5, 29.7, 0, 0),
-        Layout("a4-65", "A4 · 65 nhãn 38,1 × 21,2 mm (5 × 13)", 5, 13, 38.1, 21.2, 4.65, 10.7, 2.5, 0),
+        Layout("a4-24", gettext_lazy("A4 · 24 nhãn 70 × 37 mm (3 × 8)"), 3, 8, 70, 37, 0, 0.5),
+        Layout("a4-40", gettext_lazy("A4 · 40 nhãn 52,5 × 29,7 mm (4 × 10)"), 4, 10, 52.5, 29.7, 0, 0),
+        Layout(
+            "a4-65",
+            gettext_lazy("A4 · 65 nhãn 38,1 × 21,2 mm (5 × 13)"),
+            5,
+            13,
+            38.1,
+            21.2,
+            4.65,
+            10.7,
+            2.5,
+            0,
+        ),
     )
 }
 

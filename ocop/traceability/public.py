@@ -126,15 +126,17 @@ def locate(request):
 @require_POST
 def report(request):
     path = request.POST.get("path", "")[:300]
+    # The way back is a link on the page: only a path of this site, never a scheme such as javascript:.
+    back = path if path.startswith("/") and not path.startswith("//") else reverse("stamp_check")
     try:
         services.fake_report(
             path, note=request.POST.get("note", "")[:1000], contact=request.POST.get("contact", "")
         )
     except OcopError as e:
         return render(
-            request, "traceability/report_done.html", {"error": e.message, "path": path}, status=400
+            request, "traceability/report_done.html", {"error": e.message, "back": back}, status=400
         )
-    return render(request, "traceability/report_done.html", {"path": path})
+    return render(request, "traceability/report_done.html", {"back": back})
 
 
 def check(request):

@@ -25,9 +25,10 @@ from ocop.registry.models import Product
 from . import places
 from .links import LOT_RE, Link, LinkError, parse_path, stamp_url
 from .models import Activation, Lot, ScanAlert, ScanEvent, StampBatch, StampCounter, TraceEvent
-from .stampcode import SPACE, CodeError, StampCodec, display
+from .stampcode import SPACE, CodeError, StampCodec, display, normalize
 
 STAMP_ROLES = {Role.PRODUCER, Role.PROVINCE, Role.NATIONAL}
+ALERT_ROLES = {Role.PROVINCE, Role.NATIONAL, Role.INSPECTOR}  # who closes scan alerts
 LIVE_STATUSES = {"valid", "expiring", "grace"}
 
 
@@ -339,7 +340,7 @@ def verify(path: str, today: datetime.date | None = None) -> Verdict:
         decoded = codec().decode(link.code)
     except CodeError:
         return Verdict(code=link.code[:40], reasons=["malformed"])
-    v = Verdict(code=display(link.code.replace("-", "").replace(" ", "").upper()), index=decoded.index)
+    v = Verdict(code=display(normalize(link.code)), index=decoded.index)
     batch = (
         StampBatch.objects.filter(start__lte=decoded.index)
         .select_related("product__producer", "product__commune__province")
@@ -511,7 +512,7 @@ def alert_close(*, actor, alert: ScanAlert, note: str) -> ScanAlert:
     if not ScanAlert.objects.visible_to(actor).filter(pk=alert.pk).exists():
         raise NotFound("not_found", _("Không tìm thấy cảnh báo."))
     p = profile_of(actor)
-    if p is None or p.role not in {Role.PROVINCE, Role.NATIONAL, Role.INSPECTOR}:
+    if p is None or p.role not in ALERT_ROLES:
         raise PermissionDenied("forbidden", _("Chỉ cơ quan OCOP, thanh tra mới xử lý cảnh báo."))
     if not note.strip():
         raise OcopError("note_required", _("Ghi kết quả xử lý trước khi đóng cảnh báo."), field="note")

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
 from ocop.core.errors import OcopError
+from ocop.core.http import form_error
 from ocop.registry.models import Product
 
 from . import labels, services
@@ -72,7 +72,7 @@ def batch_list(request):
                 actor=request.user, product=form.cleaned_data["product"], count=form.cleaned_data["count"]
             )
         except OcopError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form_error(form, e)
         else:
             messages.success(
                 request, _("Đã phát hành %(n)s tem, đợt %(b)s.") % {"n": batch.count, "b": batch}
@@ -113,7 +113,7 @@ def batch_detail(request, bid):
                 last=d["last"],
             )
         except OcopError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form_error(form, e)
         else:
             messages.success(
                 request,
@@ -197,7 +197,7 @@ def lot_detail(request, lid):
         try:
             services.trace_event_add(actor=request.user, lot=lot, **form.cleaned_data)
         except OcopError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form_error(form, e)
         else:
             messages.success(request, _("Đã thêm công đoạn vào hành trình của lô."))
             return redirect("traceability:lot_detail", lid=lot.public_id)
@@ -223,7 +223,7 @@ def alert_list(request):
         {
             "page": page,
             "status": status,
-            "can_close": p is not None and p.role in {Role.PROVINCE, Role.NATIONAL, Role.INSPECTOR},
+            "can_close": p is not None and p.role in services.ALERT_ROLES,
         },
     )
 

@@ -170,6 +170,8 @@ def test_location_needs_a_signed_token(client, batch):
 def test_fake_report_reaches_the_province_only(client, batch, lai_chau_officer, son_la_officer):
     u = urls(batch, 1)[0]
     assert client.post("/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": ""}).status_code == 400
+    hostile = client.post("/kiem-tra-tem/bao-gia/", {"path": "javascript:alert(1)", "note": ""})
+    assert hostile.status_code == 400 and "javascript:" not in hostile.content.decode()
     assert not ScanAlert.objects.exists()
     r = client.post("/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": "Bao bì khác, giá rẻ bất thường"})
     assert r.status_code == 200 and ScanAlert.objects.filter(rule="report").count() == 1
