@@ -2,7 +2,8 @@
 product and certificate, render, log the scan, check the copied-stamp rules) against a minimal Django view
 returning a constant. Both behind the same server (gunicorn, 1 sync worker, DEBUG off) and the same load
 tool (wrk, 1 thread, 8 connections) on loopback, in the same run. Scans pick among 1,000 activated stamps.
-Afterwards every scan answered must be in the scan log.
+Once the server has stopped, every scan answered must be in the scan log (it is written behind the
+response, in batches: ocop/traceability/scanlog.py).
 
     .venv/bin/python benchmarks/scan_rps.py [--seconds 10]      (needs wrk: apt-get install wrk)
 """
@@ -101,10 +102,10 @@ def main() -> None:
         wrk(base + "/bench/constant", 2)  # warm-up
         c_rps, c_total, c_bad = wrk(base + "/bench/constant", args.seconds)
         s_rps, s_total, s_bad = wrk(base + "/", args.seconds, script)
-        logged = ScanEvent.objects.count() - before - 1  # minus the check above
     finally:
-        server.terminate()
+        server.terminate()  # a worker that stops writes what its scan log buffer still holds
         server.wait()
+    logged = ScanEvent.objects.count() - before - 1  # minus the check above
     print(f"constant view: {c_rps:8.0f} requests/s ({c_total} requests, {c_bad} errors)")
     print(f"scan view:     {s_rps:8.0f} requests/s ({s_total} requests, {s_bad} errors)")
     print(f"ratio scan / constant: {s_rps / c_rps:.0%} (target ≥ 50 %)")

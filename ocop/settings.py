@@ -148,3 +148,9 @@ OCOP_SCAN_RULES = {
     "many_7d": int(os.environ.get("OCOP_SCAN_MANY_7D", "10")),
     "provinces": int(os.environ.get("OCOP_SCAN_PROVINCES", "3")),
 }
+# The scan log is written behind the response, in batches (ocop/traceability/scanlog.py): every this many
+# seconds, or sooner once this many rows wait. 0 writes each scan at once.
+OCOP_SCAN_LOG_DELAY = float(os.environ.get("OCOP_SCAN_LOG_DELAY", "0.2"))
+OCOP_SCAN_LOG_BATCH = int(os.environ.get("OCOP_SCAN_LOG_BATCH", "500"))
+# Stamp batches whose scan-page data each app server keeps in memory (ocop/traceability/cards.py).
+OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))

@@ -3,23 +3,26 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from ocop.core import views as core_views
 from ocop.evaluation import views as evaluation_views
 from ocop.traceability import public as stamp_views
 
 from .api import api
 
 urlpatterns = [
+    # What a stamp's QR encodes: the short link and the GS1 Digital Link (GTIN-14 first). First in the list:
+    # it is the most requested page, and URL resolution walks the patterns in order.
+    re_path(r"^t/(?P<path>.*)$", stamp_views.scan, name="stamp_scan"),
+    re_path(r"^01/(?P<path>.*)$", stamp_views.scan, name="stamp_scan_gs1"),
     path("", RedirectView.as_view(pattern_name="registry:product_list", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/<str:code>/", core_views.language, name="language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("ocop.accounts.urls")),
     path("quan-ly/", include("ocop.registry.urls")),
     path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
     path("quan-ly/tem/", include("ocop.traceability.urls")),
-    # What a stamp's QR encodes: the short link and the GS1 Digital Link (GTIN-14 first).
-    re_path(r"^t/(?P<path>.*)$", stamp_views.scan, name="stamp_scan"),
-    re_path(r"^01/(?P<path>.*)$", stamp_views.scan, name="stamp_scan_gs1"),
     path("kiem-tra-tem/", stamp_views.check, name="stamp_check"),
     path("kiem-tra-tem/bao-gia/", stamp_views.report, name="stamp_report"),
     path("kiem-tra-tem/vi-tri/", stamp_views.locate, name="stamp_locate"),

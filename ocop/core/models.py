@@ -83,3 +83,18 @@ ACTION_VERBS = {
     "council": _("Lập hội đồng"),
     "close": _("Khóa đợt"),
 }
+
+
+class PublicVersion(models.Model):
+    """One row whose value grows whenever data shown on public pages changes (a product, its producer,
+    certificate, lots, story, photos, links, stamp activations). App servers keep what those pages show in
+    memory and compare against this value: one indexed read per request instead of a dozen queries, and a
+    change made through any server is seen by all of them on their next request."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu công khai")
+
+    def __str__(self) -> str:
+        return str(self.value)

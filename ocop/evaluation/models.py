@@ -217,6 +217,11 @@ class CertificateQuerySet(RegionQuerySet):
         "producer": "product__producer_id",
     }
 
+    def speaking_for(self, product) -> "Certificate | None":
+        """The certificate that speaks for the product now: the latest by validity, revoked ones included
+        (a revoked certificate must still show as revoked, not fall back to an older one)."""
+        return self.filter(product=product).order_by("-valid_until", "-id").first()
+
 
 VALIDITY_MONTHS = 36
 EXPIRING_DAYS = 180  # the re-evaluation window opens 180 days before expiry

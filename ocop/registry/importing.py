@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
+from ocop.core import versions
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.errors import OcopError
 from ocop.core.textfold import fold_words
@@ -480,6 +481,8 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         ["star", "decision_number", "decision_date", "year", "gtin", "product_set"],
         batch_size=1000,
     )
+    if to_update:
+        versions.bump()  # bulk_update sends no signals; stamps and pages of these products must re-read
     result.products_created, result.products_updated = len(to_create), len(to_update)
     for p in new_producers.values():
         audit.append(audit_entry(p, actor=actor, action="producer.import", after=snapshot(p), save=False))

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class TraceabilityConfig(AppConfig):
     name = "ocop.traceability"
     verbose_name = _("Truy xuất nguồn gốc, tem")
+
+    def ready(self):
+        from ocop.core.versions import watch
+
+        from .models import Activation, Lot, StampBatch, TraceEvent
+
+        watch(Lot, StampBatch)
+        watch(Activation, TraceEvent, on_create=True)

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocop.evaluation import services as evaluation
+from ocop.evaluation.models import Certificate
 from ocop.registry.gtin import check_digit
 from ocop.registry.models import Product
 
-from . import services
+from . import scanlog, services
 from .links import path_of
 from .models import StampBatch, TraceEvent
 
@@ -47,7 +48,7 @@ def load(today: datetime.date | None = None) -> dict[str, str]:
 
 def _ensure_certificate(product: Product, today: datetime.date) -> None:
     """The demo assumes products whose recorded certificate ran out were re-evaluated this year."""
-    cert = services.certificate_of(product)
+    cert = Certificate.objects.speaking_for(product)
     if cert is None or cert.status(today) not in services.LIVE_STATUSES:
         evaluation.certificate_record(
             actor=None,
@@ -137,7 +138,7 @@ def _build(mac: Product, banana: Product, pepper: Product, today: datetime.date)
     )
     evaluation.certificate_revoke(
         actor=None,
-        certificate=services.certificate_of(pepper),
+        certificate=Certificate.objects.speaking_for(pepper),
         ground="b",
         decision="QĐ 2210/QĐ-UBND (thu hồi)",
         date=today - datetime.timedelta(days=10),
@@ -147,3 +148,4 @@ def _build(mac: Product, banana: Product, pepper: Product, today: datetime.date)
     now = timezone.now()
     for k, (address, agent) in enumerate([("10.0.0.1", "A"), ("10.0.0.2", "B"), ("10.0.0.3", "C")]):
         services.scan(path, address=address, user_agent=agent, now=now - datetime.timedelta(hours=5 - k))
+        scanlog.buffer.flush()  # the next simulated scan must see this one

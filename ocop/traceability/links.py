@@ -7,6 +7,7 @@ plain GS1 and any GS1 resolver can read it). The lot is present once the stamp's
 Without a GTIN: the short link https://HOST/t/{code}.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -53,6 +54,24 @@ def parse_path(path: str) -> Link:
         return Link(code=code)
     if not path.startswith("/01/"):
         raise LinkError("not_a_stamp_link")
+    m = _CANONICAL_TAIL.match(path)
+    if m:  # the form we print: biip checks the product and lot part once per process, not per stamp
+        gtin, lot = _product_part(m[1])
+        return Link(code=m[2], gtin=gtin, lot=lot)
+    return _parse_gs1(path)
+
+
+# Our own links end in /21/{stamp code}; the code itself is checked by the stamp codec.
+_CANONICAL_TAIL = re.compile(r"^(/01/[^/]+(?:/10/[^/]+)?)/21/([A-Za-z0-9]{1,20})$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _product_part(prefix: str) -> tuple[str, str]:
+    link = _parse_gs1(prefix + "/21/0")
+    return link.gtin, link.lot
+
+
+def _parse_gs1(path: str) -> Link:
     try:
         uri = GS1DigitalLinkURI.parse("https://host" + path)
     except (ParseError, ValueError) as exc:

@@ -1,13 +1,20 @@
 """The public side of a stamp: the scan page (the URL in the QR), its JSON twin, the consumer's report of
 a suspected fake, the shared location, and the manual check by typing a code. No login, no session."""
 
+import dataclasses
 import datetime
+import re
+import secrets
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -22,12 +29,12 @@ LOCATION_MAX_AGE = 3600  # a location may be shared within an hour of the scan
 
 
 def _wants_json(request) -> bool:
-    accept = request.headers.get("Accept", "")
+    accept = request.META.get("HTTP_ACCEPT", "")
     return "application/json" in accept and "text/html" not in accept
 
 
 def _client(request) -> tuple[str, str]:
-    return request.META.get("REMOTE_ADDR", ""), request.headers.get("User-Agent", "")[:300]
+    return request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def verdict_json(v: services.Verdict, today: datetime.date | None = None) -> dict:
@@ -89,32 +96,65 @@ def scan(request, path: str = ""):
     """GET /t/CODE or /01/GTIN/10/LOT/21/CODE: the verdict in one glance, or JSON for machines."""
     path = request.path
     address, agent = _client(request)
-    v, event = services.scan(path, address=address, user_agent=agent)
+    v, row = services.scan(path, address=address, user_agent=agent)
     status = 404 if v.reasons == ["malformed"] else 200
     if _wants_json(request):
         return JsonResponse(verdict_json(v), status=status, json_dumps_params={"ensure_ascii": False})
-    product = v.product
-    context = {
-        "v": v,
-        "product": product,
-        "lot": v.lot,
-        "events": list(v.lot.events.all()) if v.lot else [],
-        "photo": product.photos.first() if product else None,
-        "links": list(product.ecommerce_links.all()) if product else [],
-        "star": (v.certificate.star if v.certificate else product.star) if product else None,
-        "token": SIGNER.sign(f"{event.pk}|{event.scanned_at.isoformat()}"),
-        "path": path,
+    token = SIGNER.sign(f"{row.stamp}|{row.scanned_at.isoformat()}|{row.fingerprint}") if v.batch else ""
+    return HttpResponse(_page(request, v, token), status=status)
+
+
+# The scan page is the same for every stamp of an activated range, verdict and language except for a few
+# per-request values. It is rendered once with these markers in their place (letters and digits only, so
+# HTML and JS escaping leave them intact; random per process, so no product text can contain them) and each
+# scan replaces them with its own escaped values: a template render costs more than the rest of a scan.
+_MARK = "ocop" + secrets.token_hex(8)
+_HOLES = {name: f"{_MARK}{name}" for name in ("code", "number", "token", "path", "next")}
+_HOLE_RE = re.compile(_MARK + "(code|number|token|path|next)")
+_bare_pages: dict[tuple, str] = {}  # pages without a batch: a few reasons × languages
+
+
+def _page(request, v: services.Verdict, token: str) -> str:
+    key = (v.activation.pk if v.activation else None, tuple(v.reasons), get_language())
+    pages = v.card.pages if v.card else _bare_pages
+    page = pages.get(key)
+    if page is None:
+        page = render_to_string("traceability/scan.html", _page_context(v))
+        pages[key] = page
+    values = {
+        "code": escape(v.code),
+        "number": str(v.number or ""),
+        "token": escape(token),
+        "path": escape(request.path),
+        "next": quote(request.get_full_path(), safe="/"),
     }
-    return render(request, "traceability/scan.html", context, status=status)
+    return _HOLE_RE.sub(lambda m: values[m[1]], page)
+
+
+def _page_context(v: services.Verdict) -> dict:
+    marked = dataclasses.replace(v, code=_HOLES["code"], number=_HOLES["number"] if v.number else None)
+    context = {"v": marked, "product": v.product, "token": _HOLES["token"], "path": _HOLES["path"]}
+    context["next_path"] = _HOLES["next"]
+    if v.product:
+        cert, lot = v.certificate, v.lot
+        context |= {
+            "certificate": cert,
+            "star": cert.star if cert else v.product.star,
+            "lot": lot,
+            "events": list(lot.events.all()) if lot else [],
+            "photo": v.card.photo,
+            "links": v.card.links,
+        }
+    return context
 
 
 @csrf_exempt  # a consumer's phone has no session; the signed token ties the location to one scan
 @require_POST
 def locate(request):
     try:
-        event_id, when = SIGNER.unsign(request.POST.get("token", ""), max_age=LOCATION_MAX_AGE).split("|", 1)
+        stamp, when, fp = SIGNER.unsign(request.POST.get("token", ""), max_age=LOCATION_MAX_AGE).split("|")
         lat, lon = float(request.POST.get("lat", "")), float(request.POST.get("lon", ""))
-        province = services.scan_locate(int(event_id), datetime.datetime.fromisoformat(when), lat, lon)
+        province = services.scan_locate(int(stamp), datetime.datetime.fromisoformat(when), fp, lat, lon)
     except (signing.BadSignature, ValueError):
         return JsonResponse({"code": "invalid", "message": _("Vị trí không hợp lệ.")}, status=400)
     except OcopError as e:

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,7 @@ from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
 
-from . import places
+from . import cards, places, scanlog
 from .links import LOT_RE, Link, LinkError, parse_path, stamp_url
 from .models import Activation, Lot, ScanAlert, ScanEvent, StampBatch, StampCounter, TraceEvent
 from .stampcode import SPACE, CodeError, StampCodec, display, normalize
@@ -55,13 +54,8 @@ def _check_product(actor, product: Product) -> None:
         raise NotFound("not_found", _("Không tìm thấy sản phẩm, hoặc sản phẩm không thuộc phạm vi của bạn."))
 
 
-def certificate_of(product: Product) -> Certificate | None:
-    """The certificate that speaks for the product now: the latest by validity, revoked ones included."""
-    return Certificate.objects.filter(product=product).order_by("-valid_until", "-id").first()
-
-
 def _require_live_certificate(product: Product, today: datetime.date) -> Certificate:
-    cert = certificate_of(product)
+    cert = Certificate.objects.speaking_for(product)
     status = cert.status(today) if cert else None
     if status not in LIVE_STATUSES:
         why = {
@@ -306,6 +300,7 @@ class Verdict:
     activation: Activation | None = None
     certificate: Certificate | None = None
     certificate_status: str | None = None
+    card: "cards.Card | None" = None  # what the scan page shows about the batch (shared, read-only)
 
     @property
     def verdict(self) -> str:
@@ -341,32 +336,25 @@ def verify(path: str, today: datetime.date | None = None) -> Verdict:
     except CodeError:
         return Verdict(code=link.code[:40], reasons=["malformed"])
     v = Verdict(code=display(normalize(link.code)), index=decoded.index)
-    batch = (
-        StampBatch.objects.filter(start__lte=decoded.index)
-        .select_related("product__producer", "product__commune__province")
-        .order_by("-start")
-        .first()
-        if decoded.index >= 0
-        else None
-    )
-    if batch is None or decoded.index >= batch.start + batch.count:
+    found = cards.locate(decoded.index) if decoded.index >= 0 else None
+    if found is None or decoded.index >= found[1] + found[2]:
         v.reasons.append("unknown_serial")
         return v
     if not decoded.tag_ok:
         v.reasons.append("bad_tag")
         return v
-    v.batch, v.number = batch, decoded.index - batch.start + 1
-    product = batch.product
+    batch_id, start, _count, version = found
+    v.card = cards.card(batch_id, version)
+    v.batch, v.number = v.card.batch, decoded.index - start + 1
+    product = v.batch.product
     if link.gtin and link.gtin != product.gtin.zfill(14):
         v.reasons.append("gtin_mismatch")
-    v.activation = (
-        batch.activations.filter(first__lte=v.number, last__gte=v.number).select_related("lot").first()
-    )
+    v.activation = v.card.activation(v.number)
     if link.lot and (v.activation is None or v.activation.lot.code != link.lot):
         v.reasons.append("lot_mismatch")
     if v.activation is None:
         v.reasons.append("not_activated")
-    v.certificate = certificate_of(product)
+    v.certificate = v.card.certificate
     v.certificate_status = v.certificate.status(today) if v.certificate else None
     if v.certificate_status is None:
         v.reasons.append("certificate_missing")
@@ -385,12 +373,16 @@ def fingerprint(address: str, user_agent: str) -> str:
 
 def scan(
     path: str, *, address: str, user_agent: str, now: datetime.datetime | None = None
-) -> tuple[Verdict, ScanEvent]:
-    """A consumer's scan: verify, record it, and check the copied-stamp rules for a genuine code."""
+) -> tuple[Verdict, scanlog.ScanRow]:
+    """A consumer's scan: verify, check the copied-stamp rules for a genuine code (counting this scan),
+    and log it — one row with the final verdict, written behind the response (see scanlog)."""
     now = now or timezone.now()
     v = verify(path, today=timezone.localdate(now))
+    fp = fingerprint(address, user_agent)
+    if v.genuine_code and _check_rules(v, now, current=fp):
+        v.reasons.append("suspicious_scans")
     product = v.product
-    event = ScanEvent.objects.create(
+    row = scanlog.ScanRow(
         scanned_at=now,
         stamp=v.index if v.batch else None,
         batch_ref=v.batch.pk if v.batch else None,
@@ -398,33 +390,50 @@ def scan(
         province_ref=product.commune.province_id if product else None,
         verdict=v.verdict,
         reasons=",".join(v.reasons),
-        fingerprint=fingerprint(address, user_agent),
+        fingerprint=fp,
     )
-    if v.genuine_code and _check_rules(v, now):
-        v.reasons.append("suspicious_scans")
-        event.verdict, event.reasons = v.verdict, ",".join(v.reasons)
-        ScanEvent.objects.filter(pk=event.pk, scanned_at=event.scanned_at).update(
-            verdict=event.verdict, reasons=event.reasons
-        )
-    return v, event
+    scanlog.buffer.add(row)
+    return v, row
 
 
-def _check_rules(v: Verdict, now: datetime.datetime) -> bool:
-    """Count distinct devices (24 h, 7 days) and provinces (30 days) that scanned this stamp; raise or
-    refresh an alert for each rule reached. One aggregate over the (stamp, scanned_at) index."""
+def _check_rules(v: Verdict, now: datetime.datetime, current: str | None = None) -> bool:
+    """Count distinct devices (24 h, 7 days) and provinces (30 days) that scanned this stamp, counting the
+    device scanning now (`current`, not logged yet); raise or refresh an alert for each rule reached.
+    One aggregate over the (stamp, scanned_at) index."""
     rules = settings.OCOP_SCAN_RULES
-    day, week = now - datetime.timedelta(hours=24), now - datetime.timedelta(days=7)
-    agg = ScanEvent.objects.filter(
-        stamp=v.index, scanned_at__gte=now - datetime.timedelta(days=30)
-    ).aggregate(
-        devices_24h=Count("fingerprint", distinct=True, filter=Q(scanned_at__gte=day)),
-        devices_7d=Count("fingerprint", distinct=True, filter=Q(scanned_at__gte=week)),
-        provinces=Count("place_province", distinct=True),
+    adapt = connection.ops.adapt_datetimefield_value
+    month = adapt(now - datetime.timedelta(days=30))
+    table = connection.ops.quote_name(ScanEvent._meta.db_table)
+    if current is not None and min(rules["burst_24h"], rules["many_7d"]) > 1 and rules["provinces"] > 0:
+        # The usual case — nobody but this device scanned the stamp this month, from no known place — cannot
+        # reach any rule: a cheap look at the stamp's rows spares the distinct counts.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE stamp = %s AND scanned_at >= %s"
+                " AND (fingerprint <> %s OR place_province IS NOT NULL) LIMIT 1",
+                [v.index, month, current],
+            )
+            if cursor.fetchone() is None:
+                return False
+    day, week = adapt(now - datetime.timedelta(hours=24)), adapt(now - datetime.timedelta(days=7))
+    sql = (
+        "SELECT COUNT(DISTINCT CASE WHEN scanned_at >= %s THEN fingerprint END),"
+        " COUNT(DISTINCT CASE WHEN scanned_at >= %s THEN fingerprint END),"
+        " COUNT(DISTINCT place_province),"
+        " COUNT(CASE WHEN scanned_at >= %s AND fingerprint = %s THEN 1 END),"
+        " COUNT(CASE WHEN scanned_at >= %s AND fingerprint = %s THEN 1 END)"
+        f" FROM {table} WHERE stamp = %s AND scanned_at >= %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [day, week, day, current, week, current, v.index, month])
+        devices_24h, devices_7d, provinces, seen_24h, seen_7d = cursor.fetchone()
+    if current is not None:  # this scan's device counts once, whether or not it scanned before
+        devices_24h += not seen_24h
+        devices_7d += not seen_7d
     reached = {
-        ScanAlert.Rule.BURST: (agg["devices_24h"], rules["burst_24h"]),
-        ScanAlert.Rule.MANY: (agg["devices_7d"], rules["many_7d"]),
-        ScanAlert.Rule.PROVINCES: (agg["provinces"], rules["provinces"]),
+        ScanAlert.Rule.BURST: (devices_24h, rules["burst_24h"]),
+        ScanAlert.Rule.MANY: (devices_7d, rules["many_7d"]),
+        ScanAlert.Rule.PROVINCES: (provinces, rules["provinces"]),
     }
     hit = False
     for rule, (value, threshold) in reached.items():
@@ -460,22 +469,24 @@ def _raise_alert(v: Verdict, rule: str, value: int, now: datetime.datetime) -> N
         )
 
 
-def scan_locate(event_id: int, scanned_at: datetime.datetime, lat: float, lon: float) -> int | None:
+def scan_locate(
+    stamp: int, scanned_at: datetime.datetime, fingerprint: str, lat: float, lon: float
+) -> int | None:
     """The consumer shared where they are: keep it coarse (0.1°, province) and re-check the rules."""
     point = places.coarse(lat, lon)
     if point is None:
         raise OcopError("place_invalid", _("Vị trí không hợp lệ hoặc ở ngoài Việt Nam."))
     province = places.province_at(*point)
-    event = ScanEvent.objects.filter(pk=event_id, scanned_at=scanned_at).first()
-    if event is None:
-        raise NotFound("not_found", _("Không tìm thấy lượt quét."))
-    ScanEvent.objects.filter(pk=event_id, scanned_at=scanned_at).update(
+    if scanlog.buffer.pending():
+        scanlog.buffer.flush()  # the scan may still wait in this server's buffer
+    found = ScanEvent.objects.filter(stamp=stamp, scanned_at=scanned_at, fingerprint=fingerprint).update(
         lat=point[0], lon=point[1], place_province=province
     )
-    if event.stamp is not None:
-        v = verify_index(event.stamp)
-        if v is not None:
-            _check_rules(v, timezone.now())
+    if not found:
+        raise NotFound("not_found", _("Không tìm thấy lượt quét."))
+    v = verify_index(stamp)
+    if v is not None:
+        _check_rules(v, timezone.now())
     return province
 
 

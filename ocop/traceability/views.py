@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.permissions import profile_of
 from ocop.core.errors import OcopError
 from ocop.core.http import form_error
+from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
 
 from . import labels, services
@@ -167,7 +168,7 @@ def batch_labels(request, bid):
             % {"n": WEB_LABEL_LIMIT},
         )
         return redirect("traceability:batch_detail", bid=batch.public_id)
-    cert = services.certificate_of(batch.product)
+    cert = Certificate.objects.speaking_for(batch.product)
     stamps = services.batch_stamps(batch, last, first=first)
     response = HttpResponse(content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="nhan-{batch.public_id}-{first}-{last}.pdf"'

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocop.core.codes import ALPHABET
-from ocop.traceability import places
+from ocop.traceability import links, places
 from ocop.traceability.links import LinkError, parse_path, path_of, stamp_url
 from ocop.traceability.stampcode import CODE_LEN, SPACE, CodeError, StampCodec, display, normalize
 
@@ -81,6 +81,25 @@ def test_any_path_parses_or_fails_cleanly(text):
         parse_path(text)
     except LinkError:
         pass
+
+
+def _outcome(parse, path):
+    try:
+        return parse(path)
+    except LinkError as e:
+        return e.code
+
+
+@given(
+    st.text("0123456789", min_size=12, max_size=15),
+    st.one_of(st.none(), st.text("AZaz09._-%/ ", min_size=0, max_size=24)),
+    st.text("ABCXYZ0123456789", min_size=1, max_size=22),
+)
+def test_fast_path_agrees_with_the_full_gs1_parse(gtin, lot, serial):
+    """Printed links take a shortcut (biip checks each product+lot part once); it must read every such path
+    exactly as the full GS1 Digital Link parse does."""
+    path = f"/01/{gtin}" + (f"/10/{lot}" if lot is not None else "") + f"/21/{serial}"
+    assert _outcome(parse_path, path) == _outcome(links._parse_gs1, path)
 
 
 def test_coarse_place():

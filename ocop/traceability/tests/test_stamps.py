@@ -12,15 +12,19 @@ import pytest
 import zxingcpp
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 from django.utils import timezone
 from PIL import Image
 
+from ocop.core import versions
 from ocop.core.errors import OcopError
 from ocop.evaluation import services as evaluation
-from ocop.traceability import labels, services
+from ocop.evaluation.models import Certificate
+from ocop.traceability import labels, public, scanlog, services
 from ocop.traceability.links import path_of
 from ocop.traceability.models import Activation, Lot, ScanAlert, ScanEvent, StampBatch
 from ocop.traceability.partitions import ensure_partitions, is_partitioned
+from ocop.traceability.stampcode import display
 
 TODAY = timezone.localdate()
 
@@ -86,7 +90,11 @@ def test_genuine_tampered_unactivated_and_revoked(client, batch, certified):
     _s, d = scan_json(client, u[70])
     assert d["verdict"] == "warning" and d["reasons"] == ["not_activated"] and d["lot"] is None
     evaluation.certificate_revoke(
-        actor=None, certificate=services.certificate_of(certified), ground="d", decision="QĐ 9", date=TODAY
+        actor=None,
+        certificate=Certificate.objects.speaking_for(certified),
+        ground="d",
+        decision="QĐ 9",
+        date=TODAY,
     )
     _s, d = scan_json(client, u[1])
     assert d["verdict"] == "warning" and d["reasons"] == ["certificate_revoked"]
@@ -94,12 +102,13 @@ def test_genuine_tampered_unactivated_and_revoked(client, batch, certified):
 
 
 def test_expired_certificate_and_lot(client, batch, certified):
-    cert = services.certificate_of(certified)
+    cert = Certificate.objects.speaking_for(certified)
     cert.valid_until = TODAY - datetime.timedelta(days=400)
     cert.issued_on = TODAY - datetime.timedelta(days=1500)
     cert.save()
     assert scan_json(client, urls(batch, 1)[0])[1]["reasons"] == ["certificate_expired"]
     Lot.objects.update(expires=TODAY - datetime.timedelta(days=1))
+    versions.bump()  # QuerySet.update sends no signal
     assert scan_json(client, urls(batch, 1)[0])[1]["reasons"] == ["certificate_expired", "lot_expired"]
 
 
@@ -119,6 +128,44 @@ def test_scan_page_html_is_light_and_plain(client, batch):
     html = r.content.decode()
     assert r.status_code == 200 and "Tem thật" in html and "L1" in html and "Hành trình sản phẩm" not in html
     assert len(r.content) < 20_000 and "<script src" not in html and "<link" not in html
+
+
+def test_scan_page_is_rendered_once_per_range_and_filled_per_stamp(client, batch):
+    """The page is cached per batch range, verdict and language; each stamp still shows its own code,
+    number and location token, nothing of the cache's markers leaks, and the page sets no cookie."""
+    first, second = (client.get(path_of(u)) for u in urls(batch, 2))
+    for n, r in enumerate((first, second), start=1):
+        html = r.content.decode()
+        code = services.codec().code(batch.start + n - 1)
+        assert display(code) in html and f"#{n}" in html and public._MARK not in html
+        assert not r.cookies and "csrfmiddlewaretoken" not in html
+    tokens = [re.search(r'append\("token","([^"]+)"\)', r.content.decode()).group(1) for r in (first, second)]
+    assert tokens[0] != tokens[1]
+    hostile = client.get('/t/"><script>alert(1)</script>')
+    assert hostile.status_code == 404 and "<script>alert(1)" not in hostile.content.decode()
+
+
+def test_a_change_made_elsewhere_reaches_the_next_scan(client, batch, certified):
+    """Another app server revokes the certificate: this server's cached card is stale, and the public data
+    version read with the batch tells it so."""
+    u = urls(batch, 1)[0]
+    assert scan_json(client, u)[1]["verdict"] == "genuine"
+    Certificate.objects.filter(product=certified).update(revoked_on=TODAY)  # no signal in this process
+    assert scan_json(client, u)[1]["verdict"] == "genuine"  # no signal, no bump: still the cached card
+    versions.bump()  # what the other server's save did
+    assert scan_json(client, u)[1]["reasons"] == ["certificate_revoked"]
+
+
+def test_language_link_stays_on_this_site(client, db):
+    r = client.get("/ngon-ngu/en/?next=/kiem-tra-tem/")
+    assert (
+        r.status_code == 302
+        and r["Location"] == "/kiem-tra-tem/"
+        and r.cookies["django_language"].value == "en"
+    )
+    assert client.get("/ngon-ngu/en/?next=//evil.example/x")["Location"] == "/"
+    assert client.get("/ngon-ngu/en/?next=https://evil.example/")["Location"] == "/"
+    assert client.get("/ngon-ngu/xx/").status_code == 404
 
 
 def test_every_scan_is_logged_and_copies_raise_alerts(client, batch, settings):
@@ -146,11 +193,13 @@ def test_scans_from_three_provinces(batch):
         _v, ev = services.scan(
             path, address=f"10.1.1.{k}", user_agent="x", now=now - datetime.timedelta(days=5)
         )
-        services.scan_locate(ev.pk, ev.scanned_at, lat, lon)
+        services.scan_locate(ev.stamp, ev.scanned_at, ev.fingerprint, lat, lon)
     assert ScanAlert.objects.filter(rule="provinces").exists()
     assert sorted(ScanEvent.objects.values_list("place_province", flat=True)) == [1, 12, 79]
     with pytest.raises(OcopError):
-        services.scan_locate(ev.pk, ev.scanned_at, 48.8, 2.3)  # Paris is not a coarse place here
+        services.scan_locate(
+            ev.stamp, ev.scanned_at, ev.fingerprint, 48.8, 2.3
+        )  # Paris is not a coarse place here
 
 
 def test_location_needs_a_signed_token(client, batch):
@@ -228,7 +277,11 @@ def test_activation_rules(batch, certified):
 def test_no_stamps_without_a_live_certificate(lai_chau_product, certified):
     batch = services.stamps_issue(actor=None, product=certified, count=5)
     evaluation.certificate_revoke(
-        actor=None, certificate=services.certificate_of(certified), ground="b", decision="QĐ 9", date=TODAY
+        actor=None,
+        certificate=Certificate.objects.speaking_for(certified),
+        ground="b",
+        decision="QĐ 9",
+        date=TODAY,
     )
     for call in (
         lambda: services.stamps_issue(actor=None, product=certified, count=5),
@@ -479,3 +532,29 @@ def test_scan_events_partitioned_on_postgresql(batch):
         cur.execute(f"SELECT count(*) FROM {created[0]}")
         assert cur.fetchone()[0] == 1  # moved out of the default partition
     assert ScanEvent.objects.count() == 2
+
+
+def test_scan_log_is_written_behind_and_survives_a_failed_write(batch, settings, monkeypatch):
+    """With a delay the scan is answered before its row is written; rows wait in the buffer, a failed write
+    keeps them for the next round, and a flush writes them all in order."""
+    settings.OCOP_SCAN_LOG_DELAY = 60
+    monkeypatch.setattr(scanlog.Buffer, "_start", lambda self: None)  # this test flushes by hand
+    buffer = scanlog.Buffer()
+    monkeypatch.setattr(scanlog, "buffer", buffer)
+    paths = [path_of(u) for u in urls(batch, 3)]
+    for p in paths:
+        v, _row = services.scan(p, address="10.9.9.9", user_agent="x")
+        assert v.verdict == "genuine"  # the page is answered, nothing written yet
+    assert buffer.pending() == 3 and not ScanEvent.objects.exists()
+
+    def broken(rows):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(scanlog, "write", broken)
+    with pytest.raises(OperationalError):
+        buffer.flush()
+    assert buffer.pending() == 3 and not ScanEvent.objects.exists()
+    monkeypatch.undo()
+    assert buffer.flush() == 3 and buffer.pending() == 0
+    logged = list(ScanEvent.objects.order_by("id").values_list("stamp", flat=True))
+    assert logged == [batch.start, batch.start + 1, batch.start + 2]

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ocop.core.errors import OcopError
+from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
 from ocop.traceability import labels, services
 from ocop.traceability.models import StampBatch
@@ -120,7 +121,7 @@ class Command(BaseCommand):
     def _labels(self, batch, out, limit, layout, **opts):
         b = self._batch(batch)
         total = b.count if limit is None else max(0, min(limit, b.count))
-        cert = services.certificate_of(b.product)
+        cert = Certificate.objects.speaking_for(b.product)
         with tqdm(total=total, unit=" nhãn", disable=None, file=sys.stderr) as bar:
             n = labels.render(
                 out,
