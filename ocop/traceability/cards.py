@@ -8,10 +8,12 @@ row and the public data version in one indexed query; a card built under an olde
 so a revocation or a new activation made on any server shows on the very next scan everywhere."""
 
 import bisect
+import datetime
 import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -19,7 +21,7 @@ from django.db import connection
 from ocop.core.models import PublicVersion
 from ocop.evaluation.models import Certificate
 
-from .models import Activation, StampBatch
+from .models import Activation, ScanEvent, StampBatch
 
 
 @dataclass
@@ -43,26 +45,48 @@ class Card:
         return None
 
 
+class Located(NamedTuple):
+    batch_id: int
+    start: int
+    count: int
+    version: int
+    others_scanned: bool | None  # see locate()
+
+
 _cards: OrderedDict[int, Card] = OrderedDict()
 _lock = threading.Lock()
 
 
 @functools.cache
-def _locate_sql(vendor: str) -> str:
+def _locate_sql(vendor: str, with_others: bool) -> str:
     q = connection.ops.quote_name
     batch, version = q(StampBatch._meta.db_table), q(PublicVersion._meta.db_table)
+    others = (
+        f", EXISTS(SELECT 1 FROM {q(ScanEvent._meta.db_table)} e WHERE e.stamp = %s AND e.scanned_at >= %s"
+        " AND (e.fingerprint <> %s OR e.place_province IS NOT NULL))"
+        if with_others
+        else ""
+    )
     return (
-        f"SELECT b.id, b.start, b.count, (SELECT v.value FROM {version} v WHERE v.id = 1) "
+        f"SELECT b.id, b.start, b.count, (SELECT v.value FROM {version} v WHERE v.id = 1){others} "
         f"FROM {batch} b WHERE b.start <= %s ORDER BY b.start DESC LIMIT 1"
     )
 
 
-def locate(index: int) -> tuple[int, int, int, int] | None:
-    """The batch whose range may hold this position: (id, start, count, public data version)."""
+def locate(index: int, scanner: tuple[str, datetime.datetime] | None = None) -> Located | None:
+    """The batch whose range may hold this position, with the public data version. For a scan, the same
+    query also says whether any other device, or any shared place, scanned this position since a date
+    (`scanner` = (fingerprint, since)): if not, no copied-stamp rule can fire."""
+    params = [index]
+    if scanner:
+        fingerprint, since = scanner
+        params = [index, connection.ops.adapt_datetimefield_value(since), fingerprint, index]
     with connection.cursor() as cursor:
-        cursor.execute(_locate_sql(connection.vendor), [index])
+        cursor.execute(_locate_sql(connection.vendor, scanner is not None), params)
         row = cursor.fetchone()
-    return (row[0], row[1], row[2], row[3] or 0) if row else None
+    if row is None:
+        return None
+    return Located(row[0], row[1], row[2], row[3] or 0, bool(row[4]) if scanner else None)
 
 
 def card(batch_id: int, version: int) -> Card:

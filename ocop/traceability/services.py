@@ -301,6 +301,7 @@ class Verdict:
     certificate: Certificate | None = None
     certificate_status: str | None = None
     card: "cards.Card | None" = None  # what the scan page shows about the batch (shared, read-only)
+    others_scanned: bool | None = None  # other devices or a shared place in the rules' window (scans only)
 
     @property
     def verdict(self) -> str:
@@ -324,8 +325,11 @@ class Verdict:
         return [{"code": r, "message": str(REASONS[r])} for r in self.reasons]
 
 
-def verify(path: str, today: datetime.date | None = None) -> Verdict:
-    """Read a stamp URL path and say what it is, without recording anything."""
+def verify(
+    path: str, today: datetime.date | None = None, scanner: tuple[str, datetime.datetime] | None = None
+) -> Verdict:
+    """Read a stamp URL path and say what it is, without recording anything. A scan passes `scanner`
+    (fingerprint, start of the rules' window) to learn at once whether others scanned the stamp."""
     today = today or timezone.localdate()
     try:
         link: Link = parse_path(path)
@@ -336,16 +340,15 @@ def verify(path: str, today: datetime.date | None = None) -> Verdict:
     except CodeError:
         return Verdict(code=link.code[:40], reasons=["malformed"])
     v = Verdict(code=display(normalize(link.code)), index=decoded.index)
-    found = cards.locate(decoded.index) if decoded.index >= 0 else None
-    if found is None or decoded.index >= found[1] + found[2]:
+    found = cards.locate(decoded.index, scanner) if decoded.index >= 0 else None
+    if found is None or decoded.index >= found.start + found.count:
         v.reasons.append("unknown_serial")
         return v
     if not decoded.tag_ok:
         v.reasons.append("bad_tag")
         return v
-    batch_id, start, _count, version = found
-    v.card = cards.card(batch_id, version)
-    v.batch, v.number = v.card.batch, decoded.index - start + 1
+    v.card, v.others_scanned = cards.card(found.batch_id, found.version), found.others_scanned
+    v.batch, v.number = v.card.batch, decoded.index - found.start + 1
     product = v.batch.product
     if link.gtin and link.gtin != product.gtin.zfill(14):
         v.reasons.append("gtin_mismatch")
@@ -377,8 +380,8 @@ def scan(
     """A consumer's scan: verify, check the copied-stamp rules for a genuine code (counting this scan),
     and log it — one row with the final verdict, written behind the response (see scanlog)."""
     now = now or timezone.now()
-    v = verify(path, today=timezone.localdate(now))
     fp = fingerprint(address, user_agent)
+    v = verify(path, today=timezone.localdate(now), scanner=(fp, now - RULES_WINDOW))
     if v.genuine_code and _check_rules(v, now, current=fp):
         v.reasons.append("suspicious_scans")
     product = v.product
@@ -396,25 +399,21 @@ def scan(
     return v, row
 
 
+RULES_WINDOW = datetime.timedelta(days=30)  # the longest window of the copied-stamp rules
+
+
 def _check_rules(v: Verdict, now: datetime.datetime, current: str | None = None) -> bool:
     """Count distinct devices (24 h, 7 days) and provinces (30 days) that scanned this stamp, counting the
     device scanning now (`current`, not logged yet); raise or refresh an alert for each rule reached.
     One aggregate over the (stamp, scanned_at) index."""
     rules = settings.OCOP_SCAN_RULES
+    if v.others_scanned is False and min(rules["burst_24h"], rules["many_7d"]) > 1 and rules["provinces"] > 0:
+        # The usual case — nobody but this device scanned the stamp in the window, from no known place —
+        # cannot reach any rule (the scan's own lookup said so): spare the distinct counts.
+        return False
     adapt = connection.ops.adapt_datetimefield_value
-    month = adapt(now - datetime.timedelta(days=30))
+    month = adapt(now - RULES_WINDOW)
     table = connection.ops.quote_name(ScanEvent._meta.db_table)
-    if current is not None and min(rules["burst_24h"], rules["many_7d"]) > 1 and rules["provinces"] > 0:
-        # The usual case — nobody but this device scanned the stamp this month, from no known place — cannot
-        # reach any rule: a cheap look at the stamp's rows spares the distinct counts.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {table} WHERE stamp = %s AND scanned_at >= %s"
-                " AND (fingerprint <> %s OR place_province IS NOT NULL) LIMIT 1",
-                [v.index, month, current],
-            )
-            if cursor.fetchone() is None:
-                return False
     day, week = adapt(now - datetime.timedelta(hours=24)), adapt(now - datetime.timedelta(days=7))
     sql = (
         "SELECT COUNT(DISTINCT CASE WHEN scanned_at >= %s THEN fingerprint END),"
