@@ -11,7 +11,7 @@ from ocop.evaluation.models import Certificate
 from ocop.registry.gtin import check_digit
 from ocop.registry.models import Product
 
-from . import scanlog, services
+from . import services
 from .links import path_of
 from .models import StampBatch, TraceEvent
 
@@ -148,4 +148,14 @@ def _build(mac: Product, banana: Product, pepper: Product, today: datetime.date)
     now = timezone.now()
     for k, (address, agent) in enumerate([("10.0.0.1", "A"), ("10.0.0.2", "B"), ("10.0.0.3", "C")]):
         services.scan(path, address=address, user_agent=agent, now=now - datetime.timedelta(hours=5 - k))
-        scanlog.buffer.flush()  # the next simulated scan must see this one
+    # Consumers scan stamps of the idle range (never activated) and stamps of the revoked product still on
+    # shelves: both show on the province's inspection watchlist.
+    for k, number in enumerate((150, 151, 152)):
+        idle = path_of(list(services.batch_urls(batch, number))[number - 1])
+        services.scan(
+            idle, address=f"10.0.1.{k}", user_agent="phone", now=now - datetime.timedelta(days=k + 1)
+        )
+    for k, url in enumerate(services.batch_urls(b3, 2)):
+        services.scan(
+            path_of(url), address=f"10.0.2.{k}", user_agent="phone", now=now - datetime.timedelta(days=2)
+        )

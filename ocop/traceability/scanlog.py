@@ -7,7 +7,7 @@ log to national volume. Rows survive a failed write (the database restarting, a 
 head of the buffer and the next round retries, on a fresh connection. The buffer is flushed when the
 process exits normally (atexit: gunicorn and runserver workers end that way); a killed process loses at
 most the last OCOP_SCAN_LOG_DELAY seconds of scans. With a delay of 0 each scan is written at once (tests,
-and deployments that prefer it)."""
+and deployments that prefer it), and so is a scan recorded inside a transaction."""
 
 import atexit
 import functools
@@ -65,7 +65,9 @@ class Buffer:
         self._at_exit = False
 
     def add(self, row: ScanRow) -> None:
-        if settings.OCOP_SCAN_LOG_DELAY <= 0:
+        # Inside a transaction (a script, the demo) the row belongs to it: written now, committed or rolled
+        # back with it, and never by the thread's own connection while this one holds the write lock.
+        if settings.OCOP_SCAN_LOG_DELAY <= 0 or connection.in_atomic_block:
             write([row])
             return
         with self._lock:

@@ -534,7 +534,9 @@ def test_scan_events_partitioned_on_postgresql(batch):
     assert ScanEvent.objects.count() == 2
 
 
-def test_scan_log_is_written_behind_and_survives_a_failed_write(batch, settings, monkeypatch):
+def test_scan_log_is_written_behind_and_survives_a_failed_write(
+    transactional_db, batch, settings, monkeypatch
+):
     """With a delay the scan is answered before its row is written; rows wait in the buffer, a failed write
     keeps them for the next round, and a flush writes them all in order."""
     settings.OCOP_SCAN_LOG_DELAY = 60
