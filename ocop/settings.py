@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ocop.registry",
     "ocop.evaluation",
     "ocop.traceability",
+    "ocop.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -152,5 +153,7 @@ OCOP_SCAN_RULES = {
 # seconds, or sooner once this many rows wait. 0 writes each scan at once.
 OCOP_SCAN_LOG_DELAY = float(os.environ.get("OCOP_SCAN_LOG_DELAY", "0.2"))
 OCOP_SCAN_LOG_BATCH = int(os.environ.get("OCOP_SCAN_LOG_BATCH", "500"))
+# Inspection watchlist: scans of the last this many days count as signals (ocop/monitoring/watchlist.py).
+OCOP_WATCH_SCAN_DAYS = int(os.environ.get("OCOP_WATCH_SCAN_DAYS", "90"))
 # Stamp batches whose scan-page data each app server keeps in memory (ocop/traceability/cards.py).
 OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("quan-ly/", include("ocop.registry.urls")),
     path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
     path("quan-ly/tem/", include("ocop.traceability.urls")),
+    path("quan-ly/giam-sat/", include("ocop.monitoring.urls")),
     path("kiem-tra-tem/", stamp_views.check, name="stamp_check"),
     path("kiem-tra-tem/bao-gia/", stamp_views.report, name="stamp_report"),
     path("kiem-tra-tem/vi-tri/", stamp_views.locate, name="stamp_locate"),

@@ -271,7 +271,9 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.number} ({self.star}★)"
 
-    def status(self, today: datetime.date | None = None) -> str:
+    def status(self, today: datetime.date | None = None, reevaluating: bool | None = None) -> str:
+        """valid / expiring / expired / grace / revoked. `reevaluating` (a re-evaluation dossier of the
+        product is under way) is looked up when not given; lists pass it to spare a query per row."""
         today = today or datetime.date.today()
         if self.revoked_on:
             return "revoked"
@@ -279,11 +281,23 @@ class Certificate(models.Model):
             in_grace = (
                 self.issued_on < TRANSITION_ISSUED_BEFORE
                 and (today - self.valid_until).days <= GRACE_DAYS
-                and Dossier.objects.filter(product_id=self.product_id, kind=Kind.REEVALUATION)
-                .exclude(state__in=[State.RECOGNISED, State.NOT_RECOGNISED])
-                .exists()
+                and (
+                    reevaluating
+                    if reevaluating is not None
+                    else self.product_id in reevaluating_products([self.product_id])
+                )
             )
             return "grace" if in_grace else "expired"
         if (self.valid_until - today).days <= EXPIRING_DAYS:
             return "expiring"
         return "valid"
+
+
+def reevaluating_products(product_ids=None) -> set[int]:
+    """Products with a re-evaluation dossier under way (not yet recognised or refused)."""
+    dossiers = Dossier.objects.filter(kind=Kind.REEVALUATION).exclude(
+        state__in=[State.RECOGNISED, State.NOT_RECOGNISED]
+    )
+    if product_ids is not None:
+        dossiers = dossiers.filter(product_id__in=product_ids)
+    return set(dossiers.values_list("product_id", flat=True))
