@@ -44,6 +44,8 @@ LABELS = {
     "reevaluation_window": _("Sắp hết hạn, chưa nộp hồ sơ đánh giá lại"),
 }
 
+SERVICE_SET = 26  # bộ 26: dịch vụ du lịch cộng đồng và điểm du lịch (both the 2026 and earlier lists)
+
 
 @dataclass
 class Reason:
@@ -104,6 +106,9 @@ def signals(province_id: int, today: datetime.date) -> list[Signal]:
         speaking.setdefault(c.product_id, c)
         first_issued[c.product_id] = min(c.issued_on, first_issued.get(c.product_id, c.issued_on))
     reevaluating = reevaluating_products(speaking)
+    services = set(  # tourism services have no production lots
+        Product.objects.filter(pk__in=speaking, product_set__number=SERVICE_SET).values_list("pk", flat=True)
+    )
     recent_lots = set(
         Lot.objects.filter(
             product__commune__province_id=province_id, produced__gte=today - datetime.timedelta(days=365)
@@ -119,6 +124,7 @@ def signals(province_id: int, today: datetime.date) -> list[Signal]:
             status in ("valid", "expiring", "grace")
             and first_issued[pid] <= today - datetime.timedelta(days=365)
             and pid not in recent_lots
+            and pid not in services
         ):
             found.append(Signal("no_recent_lot", pid))
     return found

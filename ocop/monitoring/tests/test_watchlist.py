@@ -14,6 +14,7 @@ from ocop.evaluation import services as evaluation
 from ocop.monitoring.priority import Signal, rank
 from ocop.monitoring.watchlist import watchlist
 from ocop.registry import services as registry
+from ocop.registry.models import ProductSet
 from ocop.testing import PASSWORD
 from ocop.traceability import services as stamps
 from ocop.traceability.links import path_of
@@ -102,6 +103,10 @@ def test_no_lot_in_twelve_months_and_reevaluation_window(lai_chau_product):
     assert {r.kind for r in line.reasons} == {"no_recent_lot", "reevaluation_window"}
     window = next(r for r in line.reasons if r.kind == "reevaluation_window")
     assert 90 <= window.count <= 110
+    lai_chau_product.product_set = ProductSet.objects.get(taxonomy__current=True, number=26)
+    lai_chau_product.save()
+    [line] = watchlist(12)  # a tourism service has no production lots to miss
+    assert {r.kind for r in line.reasons} == {"reevaluation_window"}
 
 
 def test_page_cli_and_api_agree(client, province, lai_chau_officer):
