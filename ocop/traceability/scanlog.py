@@ -67,7 +67,7 @@ class Buffer:
     def add(self, row: ScanRow) -> None:
         # Inside a transaction (a script, the demo) the row belongs to it: written now, committed or rolled
         # back with it, and never by the thread's own connection while this one holds the write lock.
-        if settings.OCOP_SCAN_LOG_DELAY <= 0 or connection.in_atomic_block:
+        if settings.OCOP_SCAN_LOG_DELAY <= 0 or self._in_transaction():
             write([row])
             return
         with self._lock:
@@ -76,6 +76,10 @@ class Buffer:
                 self._wake.set()
             if self._thread is None or not self._thread.is_alive():
                 self._start()
+
+    @staticmethod
+    def _in_transaction() -> bool:
+        return connection.in_atomic_block
 
     def pending(self) -> int:
         return len(self._rows)
