@@ -21,14 +21,14 @@ def watch(request):
     """Danh sách ưu tiên kiểm tra: the province's producers ranked by the signals in the data."""
     code = request.GET.get("tinh", "")
     national = getattr(profile_of(request.user), "role", None) == Role.NATIONAL
-    try:
-        province = watch_province(request.user, int(code) if code.isdigit() else None)
-    except PermissionDenied as e:
-        raise Forbidden(e.message) from None
-    except NotFound:
-        if national and not code:  # the national level first picks a province
-            province = None
-        else:
+    if national and not code:
+        province = None  # the national level first picks a province
+    else:
+        try:
+            province = watch_province(request.user, int(code) if code.isdigit() else None)
+        except PermissionDenied as e:
+            raise Forbidden(e.message) from None
+        except NotFound:
             raise Http404 from None
     context = {
         "province": province,

@@ -101,7 +101,7 @@ def scan(request, path: str = ""):
     if _wants_json(request):
         return JsonResponse(verdict_json(v), status=status, json_dumps_params={"ensure_ascii": False})
     token = SIGNER.sign(f"{row.stamp}|{row.scanned_at.isoformat()}|{row.fingerprint}") if v.batch else ""
-    return HttpResponse(_page(request, v, token), status=status)
+    return HttpResponse(_page(request, v, token, path), status=status)
 
 
 # The scan page is the same for every stamp of an activated range, verdict and language except for a few
@@ -114,7 +114,7 @@ _HOLE_RE = re.compile(_MARK + "(code|number|token|path|next)")
 _bare_pages: dict[tuple, str] = {}  # pages without a batch: a few reasons × languages
 
 
-def _page(request, v: services.Verdict, token: str) -> str:
+def _page(request, v: services.Verdict, token: str, path: str) -> str:
     key = (v.activation.pk if v.activation else None, tuple(v.reasons), get_language())
     pages = v.card.pages if v.card else _bare_pages
     page = pages.get(key)
@@ -125,7 +125,7 @@ def _page(request, v: services.Verdict, token: str) -> str:
         "code": escape(v.code),
         "number": str(v.number or ""),
         "token": escape(token),
-        "path": escape(request.path),
+        "path": escape(path),
         "next": quote(request.get_full_path(), safe="/"),
     }
     return _HOLE_RE.sub(lambda m: values[m[1]], page)
@@ -133,8 +133,13 @@ def _page(request, v: services.Verdict, token: str) -> str:
 
 def _page_context(v: services.Verdict) -> dict:
     marked = dataclasses.replace(v, code=_HOLES["code"], number=_HOLES["number"] if v.number else None)
-    context = {"v": marked, "product": v.product, "token": _HOLES["token"], "path": _HOLES["path"]}
-    context["next_path"] = _HOLES["next"]
+    context = {
+        "v": marked,
+        "product": v.product,
+        "token": _HOLES["token"],
+        "path": _HOLES["path"],
+        "next_path": _HOLES["next"],
+    }
     if v.product:
         cert, lot = v.certificate, v.lot
         context |= {

@@ -10,6 +10,7 @@ most the last OCOP_SCAN_LOG_DELAY seconds of scans. With a delay of 0 each scan 
 and deployments that prefer it), and so is a scan recorded inside a transaction."""
 
 import atexit
+import datetime
 import functools
 import logging
 import threading
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ScanRow:
-    scanned_at: object  # aware datetime
+    scanned_at: datetime.datetime  # aware
     stamp: int | None
     batch_ref: int | None
     product_ref: int | None
