@@ -76,12 +76,10 @@ def qr_matrix(text: str) -> tuple[int, bytes]:
 
 def image_mask(side: int, modules: bytes) -> str:
     """The modules as the hex data of a 1-bit PDF image mask (bit 0 paints): rows padded to whole bytes."""
+    bits = modules.translate(_BITS).decode()
     pad = "1" * (-side % 8)
-    row_bytes = (side + 7) // 8
-    return "".join(
-        int(modules[r : r + side].translate(_BITS).decode() + pad, 2).to_bytes(row_bytes).hex()
-        for r in range(0, side * side, side)
-    )
+    padded = pad.join(bits[r : r + side] for r in range(0, side * side, side)) + pad
+    return int(padded, 2).to_bytes(len(padded) // 8).hex()
 
 
 def _shared_form(c: canvas.Canvas, layout: Layout, name: str, star: int | None, qr: float) -> None:
@@ -135,6 +133,10 @@ def render(
     code_font = 5.5 if layout.height >= 25 else 4.5
     page_h = A4[1]
     form = c._doc.getXObjectName("shared")
+    code_y = 3.2 * mm if layout.height >= 25 else 1.5 * mm
+    number_y = (1.2 if layout.height >= 25 else 4) * mm
+    code_font_name = c._doc.getInternalFontName("Courier-Bold")
+    number_font_name = c._doc.getInternalFontName("Helvetica")
     n = 0
     for number, code, url in urls:
         slot = n % per_page
@@ -146,16 +148,18 @@ def render(
         if slot == 0:
             c._formsinuse.append("shared")  # the page's resources name the shared form
         side, modules = qr_matrix(url)
-        # Raw page operators (reportlab has no inline image mask): place the shared form, then the QR.
+        tag = f"#{number}"
+        tag_x = x + w - 1.5 * mm - pdfmetrics.stringWidth(tag, "Helvetica", 4)
+        # Raw page operators (reportlab has no inline image mask, and its text calls cost more than the
+        # QR): place the shared form, then the QR, then the code and the number (ASCII, nothing to escape).
         c._code.append(
             f"q 1 0 0 1 {x:.2f} {y:.2f} cm /{form} Do "
             f"{qr:.2f} 0 0 {qr:.2f} {3 * mm:.2f} {(h - qr) / 2:.2f} cm "
-            f"BI /W {side} /H {side} /IM true /BPC 1 /F /AHx ID {image_mask(side, modules)}> EI Q"
+            f"BI /W {side} /H {side} /IM true /BPC 1 /F /AHx ID {image_mask(side, modules)}> EI Q "
+            f"BT {code_font_name} {code_font} Tf 1 0 0 1 {x + qr + 4.5 * mm:.2f} {y + code_y:.2f} Tm "
+            f"({display(code)}) Tj {number_font_name} 4 Tf 1 0 0 1 {tag_x:.2f} {y + number_y:.2f} Tm "
+            f"({tag}) Tj ET"
         )
-        c.setFont("Courier-Bold", code_font)
-        c.drawString(x + qr + 4.5 * mm, y + 3.2 * mm if layout.height >= 25 else y + 1.5 * mm, display(code))
-        c.setFont("Helvetica", 4)
-        c.drawRightString(x + w - 1.5 * mm, y + (1.2 if layout.height >= 25 else 4) * mm, f"#{number}")
         n += 1
         if progress and n % 500 == 0:
             progress(500)

@@ -384,15 +384,22 @@ def test_cli_contract(batch, certified, capsys, tmp_path):
         assert e.value.returncode == 2
 
 
-def decode_pdf_qrs(pdf: bytes) -> list[str]:
-    """Read back every QR of a label PDF: inflate the page streams, take the inline image masks, decode."""
-    texts = []
+def pdf_contents(pdf: bytes) -> list[bytes]:
+    """The inflated streams of a PDF."""
+    contents = []
     for stream in re.findall(rb"stream\s*\n(.*?)endstream", pdf, re.S):
         data = stream.strip()
         try:
-            content = zlib.decompress(base64.a85decode(data[:-2]) if data.endswith(b"~>") else data)
+            contents.append(zlib.decompress(base64.a85decode(data[:-2]) if data.endswith(b"~>") else data))
         except (zlib.error, ValueError):
             continue
+    return contents
+
+
+def decode_pdf_qrs(pdf: bytes) -> list[str]:
+    """Read back every QR of a label PDF: take the inline image masks of the page streams, decode."""
+    texts = []
+    for content in pdf_contents(pdf):
         for side, hexdata in re.findall(
             rb"BI /W (\d+) /H \d+ /IM true /BPC 1 /F /AHx ID ([0-9a-f]+)> EI", content
         ):
@@ -429,6 +436,9 @@ def test_label_layouts_and_page_download(client, batch, lai_chau_officer):
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     qrs = decode_pdf_qrs(r.content)
     assert len(qrs) == 10 and qrs[0] == urls(batch)[60]
+    page = b"".join(pdf_contents(r.content)).decode("latin-1")
+    number, code, _url = next(services.batch_stamps(batch, 61, first=61))
+    assert f"({display(code)}) Tj" in page and f"(#{number}) Tj" in page  # each label's code and number
     big = services.stamps_issue(actor=None, product=batch.product, count=6000)
     r = client.get(
         f"/quan-ly/tem/dot/{big.public_id}/nhan.pdf", {"layout": "a4-40", "first": 1, "last": 6000}
