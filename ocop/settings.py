@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.traceability",
     "ocop.monitoring",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ocop.accounts.context_processors.role",
+                "ocop.monitoring.context.reminders",
             ],
         },
     },
@@ -117,7 +119,10 @@ MAILERS = {
     }
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work is stored in the database and run by `ocop db_worker` (no broker). The daily reminder
+# job is enqueued by `ocop reminders --enqueue` from cron / a systemd timer, or run in place by
+# `ocop reminders`. OCOP_TASKS_BACKEND=django.tasks.backends.immediate.ImmediateBackend runs tasks inline.
+TASKS = {"default": {"BACKEND": os.environ.get("OCOP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {
     "version": 1,

@@ -82,6 +82,11 @@ ACTION_VERBS = {
     "revoke": _("Thu hồi"),
     "council": _("Lập hội đồng"),
     "close": _("Khóa đợt"),
+    "plan": _("Thêm chủ thể vào đợt kiểm tra"),
+    "respond": _("Chủ thể báo cáo khắc phục"),
+    "followup": _("Kiểm tra lại"),
+    "escalate": _("Đề nghị thu hồi"),
+    "check": _("Kiểm tra điểm bán"),
 }
 
 
