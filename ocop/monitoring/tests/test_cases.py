@@ -16,7 +16,7 @@ from ocop.core.workdays import add_working_days
 from ocop.evaluation import services as evaluation
 from ocop.evaluation.models import Certificate, Dossier
 from ocop.monitoring import checklist, effectiveness, reminders, services
-from ocop.monitoring.models import Finding, Reminder, SalesPointCheck
+from ocop.monitoring.models import Finding, Inspection, Reminder, SalesPointCheck
 from ocop.testing import PASSWORD
 
 TODAY = timezone.localdate()
@@ -197,9 +197,8 @@ def test_pages_plan_record_and_escalate(client, certified, lai_chau_officer, ins
     r = client.post(campaign_url, {"producer": "khong co ai"})
     assert "Không có chủ thể «khong co ai»" in r.content.decode()
     client.login(username="thanhtra", password=PASSWORD)
-    visit_url = [
-        line for line in client.get(campaign_url).content.decode().split('"') if "/kiem-tra/" in line
-    ][0]
+    visit_url = f"/quan-ly/giam-sat/kiem-tra/{Inspection.objects.get().public_id}/"
+    assert visit_url in client.get(campaign_url).content.decode()
     data = {"form": "checklist", "c-visited_on": str(TODAY), "c-note": ""}
     data |= {f"c-item_{i.key}": "ok" for i in checklist.ITEMS} | {"c-item_stamped": "issue"}
     assert client.post(visit_url, data).status_code == 302
