@@ -71,7 +71,9 @@ class PhotosField(forms.FileField):
 
 
 class FindingForm(forms.Form):
-    product = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Product.objects.none())
+    product = forms.ModelChoiceField(
+        label=_("Sản phẩm"), queryset=Product.objects.none(), empty_label=_("— Chọn sản phẩm —")
+    )
     item = forms.ChoiceField(label=_("Nội dung không đạt"))
     severity = forms.ChoiceField(label=_("Mức độ"), choices=Finding.Severity.choices)
     note = forms.CharField(label=_("Điều đã thấy"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -194,11 +194,11 @@ def finding_record(
         action="finding.record",
         after={
             "product": product.name,
-            "item": item,
-            "severity": severity,
+            "item": _(checklist.BY_KEY[item].text),
+            "severity": finding.get_severity_display(),
             "due": due,
-            "photos": len(photos),
         },
+        note=_("%s ảnh") % len(photos) if photos else "",
     )
     return finding
 
@@ -248,7 +248,10 @@ def finding_followup(
         finding,
         actor=actor,
         action="finding.followup",
-        after={"visited_on": visited_on, "fixed": fixed, "note": note},
+        after={"status": finding.get_status_display()},
+        note=(_("%(day)s: đã khắc phục") if fixed else _("%(day)s: chưa khắc phục"))
+        % {"day": visited_on.strftime("%d/%m/%Y")}
+        + (f" — {note.strip()}" if note.strip() else ""),
     )
     return finding
 
@@ -294,7 +297,12 @@ def finding_escalate(
         finding,
         actor=actor,
         action="finding.escalate",
-        after={"ground": ground, "certificate": certificate.number, "proposal": finding.proposal},
+        after={
+            "status": finding.get_status_display(),
+            "ground": finding.get_ground_display(),
+            "certificate": certificate.number,
+            "proposal": finding.proposal,
+        },
     )
     return finding
 

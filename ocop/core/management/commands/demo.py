@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from ocop.accounts.demo import DEMO_PASSWORD, demo_users
 from ocop.evaluation import demo as evaluation_demo
+from ocop.monitoring import demo as monitoring_demo
 from ocop.registry.demo import SCALES, load_demo
 from ocop.traceability import demo as traceability_demo
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         users = demo_users()
         evaluation_demo.load()
         stamps = traceability_demo.load()
+        monitoring_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
             self.stdout.write(f"  {username:<10} {role} — {where}")
