@@ -83,6 +83,7 @@ ACTION_VERBS = {
     "council": _("Lập hội đồng"),
     "close": _("Khóa đợt"),
     "plan": _("Thêm chủ thể vào đợt kiểm tra"),
+    "found": _("Ghi nhận phát hiện"),
     "respond": _("Chủ thể báo cáo khắc phục"),
     "followup": _("Kiểm tra lại"),
     "escalate": _("Đề nghị thu hồi"),

@@ -191,7 +191,7 @@ def finding_record(
     audit_entry(
         finding,
         actor=actor,
-        action="finding.record",
+        action="finding.found",
         after={
             "product": product.name,
             "item": _(checklist.BY_KEY[item].text),
@@ -324,7 +324,9 @@ def finding_revoke(*, actor, finding: Finding, decision: str, date: datetime.dat
         finding,
         actor=actor,
         action="finding.revoke",
-        after={"decision": decision, "date": date, "ground": finding.ground},
+        after={"status": finding.get_status_display()},
+        note=_("Quyết định %(decision)s ngày %(date)s")
+        % {"decision": decision, "date": date.strftime("%d/%m/%Y")},
     )
     return finding
 
