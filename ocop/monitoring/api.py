@@ -1,7 +1,12 @@
-from django.http import HttpRequest
-from ninja import Router
+import datetime
 
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from . import services
 from .access import watch_province
+from .models import Finding, SalesPoint
 from .watchlist import as_json, watchlist
 
 router = Router(tags=["Giám sát"])
@@ -14,3 +19,96 @@ def watch(request: HttpRequest, province: int | None = None):
     re-evaluation due), each with its reasons. Province officers and inspectors get their own province."""
     p = watch_province(request.auth, province)
     return {"province": {"code": p.pk, "name": p.name}, "producers": as_json(watchlist(p.pk))}
+
+
+def _finding_json(f: Finding, today: datetime.date) -> dict:
+    return {
+        "id": f.public_id,
+        "product": {"id": f.product.public_id, "name": f.product.name},
+        "producer": {"id": f.inspection.producer.public_id, "name": f.inspection.producer.name},
+        "item": f.item,
+        "severity": f.severity,
+        "note": f.note,
+        "remediation": f.remediation,
+        "due": f.due.isoformat(),
+        "status": f.status,
+        "overdue": f.overdue(today),
+        "ground": f.ground or None,
+        "certificate": f.certificate.number if f.certificate_id else None,
+    }
+
+
+@router.get("/monitoring/findings", summary="Phát hiện khi kiểm tra (trong phạm vi của người dùng)")
+def findings(request: HttpRequest, status: str | None = None, overdue: bool = False):
+    """Findings the user may see: the province's for its office and inspectors, a producer's own."""
+    today = datetime.date.today()
+    qs = Finding.objects.visible_to(request.auth).select_related(
+        "product", "inspection__producer", "certificate"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=Finding.Status.OPEN, due__lt=today)
+    return [_finding_json(f, today) for f in qs[:500]]
+
+
+class FollowUpIn(Schema):
+    visited_on: datetime.date
+    fixed: bool
+    note: str = ""
+
+
+class EscalateIn(Schema):
+    ground: str
+    proposal: str
+
+
+class RevokeIn(Schema):
+    decision: str
+    date: datetime.date
+
+
+def _finding(request, fid: str) -> Finding:
+    qs = Finding.objects.visible_to(request.auth).select_related("product", "inspection__producer")
+    return get_object_or_404(qs, public_id=fid)
+
+
+@router.post("/monitoring/findings/{fid}/followup", summary="Kết quả kiểm tra lại")
+def followup(request: HttpRequest, fid: str, payload: FollowUpIn):
+    f = services.finding_followup(actor=request.auth, finding=_finding(request, fid), **payload.dict())
+    return _finding_json(f, datetime.date.today())
+
+
+@router.post("/monitoring/findings/{fid}/escalate", summary="Đề nghị thu hồi giấy chứng nhận")
+def escalate(request: HttpRequest, fid: str, payload: EscalateIn):
+    f = services.finding_escalate(actor=request.auth, finding=_finding(request, fid), **payload.dict())
+    return _finding_json(f, datetime.date.today())
+
+
+@router.post("/monitoring/findings/{fid}/revoke", summary="Ghi quyết định thu hồi")
+def revoke(request: HttpRequest, fid: str, payload: RevokeIn):
+    f = services.finding_revoke(actor=request.auth, finding=_finding(request, fid), **payload.dict())
+    return _finding_json(f, datetime.date.today())
+
+
+@router.get("/monitoring/sales-points", summary="Điểm giới thiệu và bán sản phẩm OCOP")
+def sales_points(request: HttpRequest):
+    qs = (
+        SalesPoint.objects.visible_to(request.auth)
+        .select_related("commune")
+        .prefetch_related("products", "checks")
+    )
+    return [
+        {
+            "id": p.public_id,
+            "name": p.name,
+            "commune": {"code": p.commune_id, "name": p.commune.name},
+            "operator": p.operator,
+            "products": [x.public_id for x in p.products.all()],
+            "checks": [
+                {"date": c.checked_on.isoformat(), "score": c.score, "levels": c.levels}
+                for c in p.checks.all()
+            ],
+        }
+        for p in qs[:500]
+    ]

@@ -322,3 +322,30 @@ def test_cli_runs_and_enqueues(visit, inspector, producer_user):
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(task_path="ocop.monitoring.tasks.send_reminders").count() == 1
+
+
+def test_api_lists_in_scope_and_escalates(client, visit, inspector, lai_chau_officer, son_la_officer):
+    f = _finding(visit, inspector, severity="critical")
+    client.login(username="laichau", password=PASSWORD)
+    [row] = client.get("/api/v1/monitoring/findings").json()
+    assert row["id"] == f.public_id and row["status"] == "open" and row["severity"] == "critical"
+    r = client.post(
+        f"/api/v1/monitoring/findings/{f.public_id}/escalate",
+        {"ground": "z", "proposal": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and r.json()["code"] == "ground_invalid"
+    r = client.post(
+        f"/api/v1/monitoring/findings/{f.public_id}/escalate",
+        {"ground": "c", "proposal": "Vi phạm ATTP"},
+        content_type="application/json",
+    )
+    assert r.json()["status"] == "escalated" and r.json()["certificate"] == "GCN-LC-1"
+    client.login(username="sonla", password=PASSWORD)
+    assert client.get("/api/v1/monitoring/findings").json() == []
+    r = client.post(
+        f"/api/v1/monitoring/findings/{f.public_id}/revoke",
+        {"decision": "QĐ 1", "date": str(TODAY)},
+        content_type="application/json",
+    )
+    assert r.status_code == 404 and Finding.objects.get(pk=f.pk).status == "escalated"
