@@ -349,3 +349,28 @@ def test_api_lists_in_scope_and_escalates(client, visit, inspector, lai_chau_off
         content_type="application/json",
     )
     assert r.status_code == 404 and Finding.objects.get(pk=f.pk).status == "escalated"
+
+
+def test_council_deadline_reaches_members_with_sheets_left(lai_chau_product, council_member):
+    from ocop.evaluation.models import Round, ScoreSheet, Seat
+
+    deadline = TODAY + datetime.timedelta(days=2)
+    rnd = evaluation.round_create(
+        actor=None,
+        name="Đợt 2/2026",
+        province=lai_chau_product.commune.province,
+        intake_deadline=TODAY,
+        scoring_deadline=deadline,
+    )
+    Seat.objects.create(round=rnd, user=council_member, chair=True)
+    dossier = evaluation.dossier_create(actor=None, product=lai_chau_product, kind="first")
+    Dossier.objects.filter(pk=dossier.pk).update(round=rnd, state="in_round")  # as round_assign leaves it
+    reminders.run(deadline - datetime.timedelta(days=5), mail=False)
+    assert not Reminder.objects.exists()  # too early
+    reminders.run(deadline - datetime.timedelta(days=1), mail=False)
+    [r] = Reminder.objects.all()
+    assert r.user == council_member and r.kind == "council" and "còn 1 hồ sơ chưa chấm" in r.message
+    ScoreSheet.objects.create(dossier=dossier, member=council_member, answers={}, total=0)
+    reminders.run(deadline + datetime.timedelta(days=1), mail=False)
+    assert Reminder.objects.count() == 1  # the sheet is in: no late reminder
+    assert Round.objects.get(pk=rnd.pk).status != "closed"
