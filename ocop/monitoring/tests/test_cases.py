@@ -321,7 +321,23 @@ def test_cli_runs_and_enqueues(visit, inspector, producer_user):
     assert "hàng đợi" in out.getvalue()
     from django_tasks_db.models import DBTaskResult
 
-    assert DBTaskResult.objects.filter(task_path="ocop.monitoring.tasks.send_reminders").count() == 1
+    [queued] = DBTaskResult.objects.filter(task_path="ocop.monitoring.tasks.send_reminders")
+    assert queued.status == "READY"
+
+
+def test_database_worker_runs_the_queued_job(db, monkeypatch):
+    """`ocop db_worker` takes the job from the database table and runs it. (The worker closes stale
+    connections between tasks; inside the test's transaction that would close the test database.)"""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    from ocop.monitoring.tasks import send_reminders
+
+    send_reminders.enqueue(str(TODAY))
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    [done] = DBTaskResult.objects.filter(task_path="ocop.monitoring.tasks.send_reminders")
+    assert done.status == "SUCCESSFUL" and done.return_value == {"created": 0, "emailed": 0, "failed": 0}
 
 
 def test_api_lists_in_scope_and_escalates(client, visit, inspector, lai_chau_officer, son_la_officer):
