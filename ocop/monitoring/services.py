@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
@@ -132,6 +133,16 @@ def _check_photo(photo) -> None:
         raise OcopError("photo_too_large", _("Ảnh tối đa 10 MB."), field="photos")
     if getattr(photo, "content_type", None) and photo.content_type not in PHOTO_TYPES:
         raise OcopError("photo_type", _("Ảnh phải là JPEG, PNG, WebP hoặc HEIC."), field="photos")
+    if photo.content_type not in {"image/heic", "image/heif"}:  # Pillow cannot read HEIC; the rest it checks
+        try:
+            with Image.open(photo) as image:
+                image.verify()
+        except (OSError, SyntaxError, ValueError):
+            raise OcopError(
+                "photo_unreadable", _("Tệp «%s» không phải ảnh đọc được.") % photo.name, field="photos"
+            ) from None
+        finally:
+            photo.seek(0)
 
 
 @transaction.atomic

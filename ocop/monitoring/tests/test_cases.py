@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.core.workdays import add_working_days
@@ -20,10 +21,15 @@ from ocop.monitoring.models import Finding, Inspection, Reminder, SalesPointChec
 from ocop.testing import PASSWORD
 
 TODAY = timezone.localdate()
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7V\xbd\xfa\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def photo(name="a.png"):
@@ -146,6 +152,13 @@ def test_bad_input_changes_nothing(visit, inspector, son_la_officer, producer_us
                 "photos": [SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-dosexec")],
             },
             "photo_type",
+        ),
+        (
+            {
+                "item": "stamped",
+                "photos": [SimpleUploadedFile("x.png", b"not a png", content_type="image/png")],
+            },
+            "photo_unreadable",
         ),
     ):
         with pytest.raises(OcopError) as e:
