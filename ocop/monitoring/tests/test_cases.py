@@ -198,7 +198,9 @@ def test_producer_sees_own_findings_only_and_responds(
     assert f.product.name not in client.get("/quan-ly/giam-sat/phat-hien/").content.decode()
 
 
-def test_pages_plan_record_and_escalate(client, certified, lai_chau_officer, inspector, lai_chau_producer):
+def test_pages_plan_record_and_escalate(
+    client, certified, lai_chau_officer, inspector, lai_chau_producer, son_la_officer
+):
     client.login(username="laichau", password=PASSWORD)
     r = client.post(
         "/quan-ly/giam-sat/dot/",
@@ -237,6 +239,10 @@ def test_pages_plan_record_and_escalate(client, certified, lai_chau_officer, ins
     client.post(url + "revoke/", {"r-decision": "QĐ 12/QĐ-UBND", "r-date": str(TODAY)})
     assert Certificate.objects.get(pk=certified.pk).revoked_on == TODAY
     assert "Đề nghị thu hồi" in client.get(url).content.decode()  # history shows the steps
+    client.login(username="sonla", password=PASSWORD)  # another province's office: nothing of Lai Châu
+    assert client.get(campaign_url).status_code == 404 and client.get(visit_url).status_code == 404
+    assert client.post(visit_url, data).status_code == 404
+    assert campaign_url not in client.get("/quan-ly/giam-sat/dot/").content.decode()
 
 
 def test_sales_point_checks_twice_a_year(
