@@ -14,7 +14,7 @@ import datetime
 import functools
 import logging
 import threading
-from dataclasses import astuple, dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,8 +24,7 @@ from .models import ScanEvent
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ScanRow:
+class ScanRow(NamedTuple):  # a tuple: written as it is (dataclasses.astuple deep-copies every field)
     scanned_at: datetime.datetime  # aware
     stamp: int | None
     batch_ref: int | None
@@ -36,7 +35,7 @@ class ScanRow:
     fingerprint: str
 
 
-FIELDS = tuple(ScanRow.__dataclass_fields__)
+FIELDS = ScanRow._fields
 
 
 @functools.cache
@@ -51,7 +50,7 @@ def _insert_sql(vendor: str) -> str:
 def write(rows: list[ScanRow]) -> None:
     """Insert rows in one transaction, with one plain statement (the ORM's insert costs more than a scan)."""
     adapt = connection.ops.adapt_datetimefield_value
-    params = [(adapt(r.scanned_at), *astuple(r)[1:]) for r in rows]
+    params = [(adapt(r.scanned_at), *r[1:]) for r in rows]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_sql(connection.vendor), params)
 
