@@ -28,6 +28,7 @@ TAG_SPACE = BASE**TAG_LEN
 CODE_LEN = BODY_LEN + TAG_LEN
 ROUNDS = 6
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_LETTERS = frozenset(ALPHABET)
 
 
 class CodeError(ValueError):
@@ -68,12 +69,17 @@ def display(code: str) -> str:
 class StampCodec:
     def __init__(self, key: bytes):
         master = hashlib.sha256(b"ocop-stamps\x00" + key).digest()
-        self._round = hashlib.blake2b(key=master, digest_size=4, person=b"feistel")
+        rounds = hashlib.blake2b(key=master, digest_size=4, person=b"feistel")
+        self._rounds = []  # the hash of round r has already read r: a scan only feeds it the half
+        for r in range(ROUNDS):
+            h = rounds.copy()
+            h.update(bytes((r,)))
+            self._rounds.append(h)
         self._tag = hashlib.blake2b(key=master, digest_size=8, person=b"tag")
 
     def _f(self, r: int, half: int) -> int:
-        h = self._round.copy()
-        h.update(bytes((r, half >> 16, (half >> 8) & 0xFF, half & 0xFF)))
+        h = self._rounds[r].copy()
+        h.update(half.to_bytes(3))  # HALF_BITS ≤ 24
         return int.from_bytes(h.digest()) & MASK
 
     def _encrypt(self, x: int) -> int:
@@ -108,7 +114,7 @@ class StampCodec:
         """Raises CodeError for a text that cannot be a code; otherwise the position and whether the
         tag matches (a code with a wrong tag was made without the key)."""
         code = normalize(text)
-        if len(code) != CODE_LEN or any(c not in _VALUE for c in code):
+        if len(code) != CODE_LEN or not _LETTERS.issuperset(code):
             raise CodeError(code)
         value = _from_b31(code[:BODY_LEN])
         if value >= SPACE:

@@ -44,6 +44,16 @@ def test_codes_need_the_key_and_hide_the_order():
     assert len({c[:3] for c in consecutive}) > 500  # neighbours share no prefix
 
 
+def test_printed_codes_keep_reading_the_same():
+    """Stamps already printed must decode to the same positions whatever the codec's code looks like."""
+    printed = StampCodec(b"printed-key")
+    known = {0: "4V8MBHTJ3YJWHS", 1: "59YB7C9BH6USEN", 123_456_789: "62KS3RARGJZQGF"}
+    known[SPACE - 1] = "72FRGAYR39VUYV"
+    for index, code in known.items():
+        decoded = printed.decode(code)
+        assert printed.code(index) == code and (decoded.index, decoded.tag_ok) == (index, True)
+
+
 @pytest.mark.parametrize("text", ["", "ABC", "0" * 14, "I" * 14, "ABCDEFGHJKMNPQR", "ÀBCDEFGHJKMNPQ"])
 def test_texts_that_are_not_codes(text):
     with pytest.raises(CodeError):
