@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ocop.core.models import PublicVersion
 from ocop.evaluation.models import Certificate
@@ -58,7 +58,7 @@ _lock = threading.Lock()
 
 
 @functools.cache
-def _locate_sql(vendor: str, with_others: bool) -> str:
+def _locate_sql(vendor: str, with_others: bool, placeholder: str = "%s") -> str:
     q = connection.ops.quote_name
     batch, version = q(StampBatch._meta.db_table), q(PublicVersion._meta.db_table)
     others = (
@@ -67,26 +67,45 @@ def _locate_sql(vendor: str, with_others: bool) -> str:
         if with_others
         else ""
     )
-    return (
+    sql = (
         f"SELECT b.id, b.start, b.count, (SELECT v.value FROM {version} v WHERE v.id = 1){others} "
         f"FROM {batch} b WHERE b.start <= %s ORDER BY b.start DESC LIMIT 1"
     )
+    return sql.replace("%s", placeholder)
 
 
 def locate(index: int, scanner: tuple[str, datetime.datetime] | None = None) -> Located | None:
     """The batch whose range may hold this position, with the public data version. For a scan, the same
     query also says whether any other device, or any shared place, scanned this position since a date
     (`scanner` = (fingerprint, since)): if not, no copied-stamp rule can fire."""
+    db = connections[DEFAULT_DB_ALIAS]
     params = [index]
     if scanner:
         fingerprint, since = scanner
-        params = [index, connection.ops.adapt_datetimefield_value(since), fingerprint, index]
-    with connection.cursor() as cursor:
-        cursor.execute(_locate_sql(connection.vendor, scanner is not None), params)
-        row = cursor.fetchone()
+        params = [index, db.ops.adapt_datetimefield_value(since), fingerprint, index]
+    row = _fetchone(db, scanner is not None, params)
     if row is None:
         return None
     return Located(row[0], row[1], row[2], row[3] or 0, bool(row[4]) if scanner else None)
+
+
+def _fetchone(db, with_others: bool, params: list) -> tuple | None:
+    if db.queries_logged or db.execute_wrappers:  # DEBUG, tests counting queries: Django's cursor logs it
+        with db.cursor() as cursor:
+            cursor.execute(_locate_sql(db.vendor, with_others), params)
+            return cursor.fetchone()
+    # Otherwise the driver's own cursor, with the driver's placeholders: Django's cursor (SQLite's rewrites
+    # %s to ? with a regular expression on every call) costs more than the query itself. Errors are still
+    # Django's, and a connection that failed is still closed at the end of the request.
+    db.ensure_connection()
+    placeholder = "?" if db.Database.paramstyle == "qmark" else "%s"
+    with db.wrap_database_errors:
+        cursor = db.connection.cursor()
+        try:
+            cursor.execute(_locate_sql(db.vendor, with_others, placeholder), params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
 
 
 def card(batch_id: int, version: int) -> Card:

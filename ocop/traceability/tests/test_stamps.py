@@ -12,7 +12,8 @@ import pytest
 import zxingcpp
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -154,6 +155,23 @@ def test_a_change_made_elsewhere_reaches_the_next_scan(client, batch, certified)
     assert scan_json(client, u)[1]["verdict"] == "genuine"  # no signal, no bump: still the cached card
     versions.bump()  # what the other server's save did
     assert scan_json(client, u)[1]["reasons"] == ["certificate_revoked"]
+
+
+def test_a_scan_of_a_known_batch_is_one_query(batch, settings):
+    """Once the batch's card is built, a scan reads one row (batch, data version, others' scans) — through
+    the driver's own cursor in production, and through Django's when queries are logged; both agree."""
+    path = path_of(urls(batch, 1)[0])
+    scanner = (services.fingerprint("10.0.0.1", "phone"), timezone.now() - services.RULES_WINDOW)
+    fast = services.verify(path, scanner=scanner)
+    with CaptureQueriesContext(connection) as queries:
+        logged = services.verify(path, scanner=scanner)
+    assert len(queries) == 1 and "EXISTS" in queries[0]["sql"]
+    assert (fast.verdict, fast.number, fast.others_scanned) == (logged.verdict, logged.number, False)
+    assert fast.card is logged.card and fast.verdict == "genuine"
+    services.scan(path, address="10.0.0.2", user_agent="another phone")
+    with CaptureQueriesContext(connection):
+        assert services.verify(path, scanner=scanner).others_scanned
+    assert services.verify(path, scanner=scanner).others_scanned
 
 
 def test_language_link_stays_on_this_site(client, db):
