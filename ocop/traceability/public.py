@@ -3,6 +3,7 @@ a suspected fake, the shared location, and the manual check by typing a code. No
 
 import dataclasses
 import datetime
+import html
 import re
 import secrets
 from urllib.parse import quote
@@ -13,7 +14,6 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -111,24 +111,29 @@ def scan(request, path: str = ""):
 _MARK = "ocop" + secrets.token_hex(8)
 _HOLES = {name: f"{_MARK}{name}" for name in ("code", "number", "token", "path", "next")}
 _HOLE_RE = re.compile(_MARK + "(code|number|token|path|next)")
-_bare_pages: dict[tuple, str] = {}  # pages without a batch: a few reasons × languages
+_bare_pages: dict[tuple, list[str]] = {}  # pages without a batch: a few reasons × languages
 
 
 def _page(request, v: services.Verdict, token: str, path: str) -> str:
     key = (v.activation.pk if v.activation else None, tuple(v.reasons), get_language())
     pages = v.card.pages if v.card else _bare_pages
-    page = pages.get(key)
-    if page is None:
-        page = render_to_string("traceability/scan.html", _page_context(v))
-        pages[key] = page
+    parts = pages.get(key)
+    if parts is None:
+        # Text and hole names alternate (text, name, text, … text): a scan fills the odd places and joins,
+        # instead of searching the whole page for the markers again.
+        parts = _HOLE_RE.split(render_to_string("traceability/scan.html", _page_context(v)))
+        pages[key] = parts
     values = {
-        "code": escape(v.code),
+        "code": html.escape(v.code),
         "number": str(v.number or ""),
-        "token": escape(token),
-        "path": escape(path),
+        "token": html.escape(token),
+        "path": html.escape(path),
         "next": quote(request.get_full_path(), safe="/"),
     }
-    return _HOLE_RE.sub(lambda m: values[m[1]], page)
+    filled = parts.copy()
+    for i in range(1, len(filled), 2):
+        filled[i] = values[filled[i]]
+    return "".join(filled)
 
 
 def _page_context(v: services.Verdict) -> dict:
