@@ -370,8 +370,14 @@ def verify(
 
 def fingerprint(address: str, user_agent: str) -> str:
     """A keyed hash of who scanned: tells devices apart without keeping their address."""
-    key = settings.OCOP_STAMP_KEY.encode()
-    return hmac.new(key, f"{address}|{user_agent}".encode(), hashlib.sha256).hexdigest()[:16]
+    h = _fingerprint_mac(settings.OCOP_STAMP_KEY).copy()
+    h.update(f"{address}|{user_agent}".encode())
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def _fingerprint_mac(key: str) -> hmac.HMAC:
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
 
 
 def scan(
