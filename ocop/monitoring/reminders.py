@@ -46,31 +46,25 @@ class Result:
     failed: int = 0
 
 
+def _users_by(role: str, scope: str, ids: Iterable[int]) -> dict[int, list[int]]:
+    """Active users of `role` grouped by their profile's `scope` (province_id, producer_id, commune_id)."""
+    users: dict[int, list[int]] = {}
+    for uid, key in (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role=role, **{f"profile__{scope}__in": set(ids)})
+        .values_list("pk", f"profile__{scope}")
+    ):
+        users.setdefault(key, []).append(uid)
+    return users
+
+
 def _office(province_ids: Iterable[int]) -> dict[int, list[int]]:
     """Province code → ids of the province OCOP office's users."""
-    users: dict[int, list[int]] = {}
-    for uid, pid in (
-        get_user_model()
-        .objects.filter(
-            is_active=True, profile__role=Role.PROVINCE, profile__province_id__in=set(province_ids)
-        )
-        .values_list("pk", "profile__province_id")
-    ):
-        users.setdefault(pid, []).append(uid)
-    return users
+    return _users_by(Role.PROVINCE, "province_id", province_ids)
 
 
 def _producer_users(producer_ids: Iterable[int]) -> dict[int, list[int]]:
-    users: dict[int, list[int]] = {}
-    for uid, pid in (
-        get_user_model()
-        .objects.filter(
-            is_active=True, profile__role=Role.PRODUCER, profile__producer_id__in=set(producer_ids)
-        )
-        .values_list("pk", "profile__producer_id")
-    ):
-        users.setdefault(pid, []).append(uid)
-    return users
+    return _users_by(Role.PRODUCER, "producer_id", producer_ids)
 
 
 def _d(day: datetime.date) -> str:
@@ -193,17 +187,7 @@ def _screening(today: datetime.date) -> list[Due]:
             state=State.SUBMITTED, commune_due__lte=today + datetime.timedelta(days=SOON)
         ).select_related("product")
     )
-    communes: dict[int, list[int]] = {}
-    for uid, cid in (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            profile__role=Role.COMMUNE,
-            profile__commune_id__in={d.product.commune_id for d in dossiers},
-        )
-        .values_list("pk", "profile__commune_id")
-    ):
-        communes.setdefault(cid, []).append(uid)
+    communes = _users_by(Role.COMMUNE, "commune_id", (d.product.commune_id for d in dossiers))
     return [
         Due(
             tuple(communes.get(d.product.commune_id, [])),
