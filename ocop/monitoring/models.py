@@ -24,8 +24,10 @@ class CampaignQuerySet(models.QuerySet):
         from ocop.accounts.models import Role
         from ocop.accounts.permissions import profile_of
 
+        from .access import WATCH_ROLES
+
         p = profile_of(user)
-        if p is None or p.role not in {Role.NATIONAL, Role.PROVINCE, Role.INSPECTOR}:
+        if p is None or p.role not in WATCH_ROLES:
             return self.none()
         return self if p.role == Role.NATIONAL else self.filter(province_id=p.province_id)
 

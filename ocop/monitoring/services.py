@@ -17,10 +17,11 @@ from ocop.evaluation.models import Certificate
 from ocop.registry.models import Producer, Product
 
 from . import checklist, effectiveness
+from .access import WATCH_ROLES
 from .models import Campaign, Finding, FindingPhoto, FollowUp, Inspection, SalesPoint, SalesPointCheck
 
 OFFICE = {Role.NATIONAL, Role.PROVINCE}
-FIELD = {Role.NATIONAL, Role.PROVINCE, Role.INSPECTOR}
+FIELD = WATCH_ROLES  # the office, inspectors and the national level
 # Days to fix by severity when the inspector gives no date (my choice; the decree sets none).
 DEFAULT_DAYS = {Finding.Severity.MINOR: 30, Finding.Severity.MAJOR: 15, Finding.Severity.CRITICAL: 7}
 MAX_DAYS = 180
@@ -39,6 +40,11 @@ def _require(actor, province_id: int, roles: set) -> None:
         _deny()
     if p.role != Role.NATIONAL and p.province_id != province_id:
         _deny(_("Hồ sơ này không thuộc tỉnh của bạn."))
+
+
+def _user(actor):
+    """The acting user to store on a row (None for the system: demo, imports, scripts)."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _province_of(finding: Finding) -> int:
@@ -78,7 +84,7 @@ def campaign_create(
         starts_on=starts_on,
         ends_on=ends_on,
         team=team.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=_user(actor),
     )
     audit_entry(campaign, actor=actor, action="campaign.create", after={"name": campaign.name, "kind": kind})
     for producer in producers:
@@ -114,7 +120,7 @@ def inspection_record(
     if visited_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra không được sau hôm nay."), field="visited_on")
     inspection.visited_on, inspection.answers, inspection.note = visited_on, answers, note.strip()
-    inspection.inspector = actor if getattr(actor, "pk", None) else None
+    inspection.inspector = _user(actor)
     inspection.save(update_fields=["visited_on", "answers", "note", "inspector"])
     audit_entry(
         inspection.campaign,
@@ -185,7 +191,7 @@ def finding_record(
         _check_photo(photo)
     if inspection.visited_on is None:
         inspection.visited_on = today
-        inspection.inspector = actor if getattr(actor, "pk", None) else None
+        inspection.inspector = _user(actor)
         inspection.save(update_fields=["visited_on", "inspector"])
     finding = Finding.objects.create(
         inspection=inspection,
@@ -195,7 +201,7 @@ def finding_record(
         note=note.strip(),
         remediation=remediation.strip(),
         due=due,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=_user(actor),
     )
     for photo in photos:
         FindingPhoto.objects.create(finding=finding, image=photo)
@@ -250,7 +256,7 @@ def finding_followup(
         visited_on=visited_on,
         fixed=fixed,
         note=note.strip(),
-        by=actor if getattr(actor, "pk", None) else None,
+        by=_user(actor),
     )
     if fixed:
         finding.status = Finding.Status.RESOLVED
@@ -415,7 +421,7 @@ def sales_point_check(
         score=value,
         products_seen=products_seen,
         note=note.strip(),
-        by=actor if getattr(actor, "pk", None) else None,
+        by=_user(actor),
     )
     audit_entry(
         sales_point, actor=actor, action="sales_point.check", after={"checked_on": checked_on, "score": value}

@@ -10,6 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role
@@ -253,6 +254,7 @@ def finding_detail(request, pid):
     finding = _finding(request, pid)
     role = _role(request.user)
     today = timezone.localdate()
+    overdue = finding.overdue(today)
     forms_ = {
         "followup": FollowUpForm(initial={"visited_on": today}, prefix="u"),
         "escalate": EscalateForm(
@@ -267,11 +269,11 @@ def finding_detail(request, pid):
         {
             "f": finding,
             "item": checklist.BY_KEY.get(finding.item),
-            "overdue": finding.overdue(today),
+            "overdue": overdue,
             "can_field": role in services.FIELD,
             "can_office": role in services.OFFICE,
             "is_producer": role == Role.PRODUCER,
-            "may_escalate": finding.severity == Finding.Severity.CRITICAL or finding.overdue(today),
+            "may_escalate": finding.severity == Finding.Severity.CRITICAL or overdue,
             "forms": forms_,
             "followups": finding.followups.select_related("by"),
             "photos": finding.photos.all(),
@@ -281,15 +283,20 @@ def finding_detail(request, pid):
 
 
 ACTIONS = {
-    "followup": (FollowUpForm, "u", services.finding_followup, _("Đã ghi kết quả kiểm tra lại.")),
-    "escalate": (EscalateForm, "e", services.finding_escalate, _("Đã lập đề nghị thu hồi giấy chứng nhận.")),
+    "followup": (FollowUpForm, "u", services.finding_followup, gettext_lazy("Đã ghi kết quả kiểm tra lại.")),
+    "escalate": (
+        EscalateForm,
+        "e",
+        services.finding_escalate,
+        gettext_lazy("Đã lập đề nghị thu hồi giấy chứng nhận."),
+    ),
     "revoke": (
         RevokeDecisionForm,
         "r",
         services.finding_revoke,
-        _("Đã ghi quyết định thu hồi giấy chứng nhận."),
+        gettext_lazy("Đã ghi quyết định thu hồi giấy chứng nhận."),
     ),
-    "respond": (RespondForm, "p", services.finding_respond, _("Đã gửi báo cáo khắc phục.")),
+    "respond": (RespondForm, "p", services.finding_respond, gettext_lazy("Đã gửi báo cáo khắc phục.")),
 }
 
 
