@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.traceability",
     "ocop.monitoring",
+    "ocop.catalogue",
     "django_tasks_db",
 ]
 

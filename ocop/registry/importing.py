@@ -27,6 +27,7 @@ from ocop.geo.services import GeoIndex
 from .gtin import is_valid_gtin
 from .models import Producer, ProducerType, Product
 from .services import CODE_RE, current_sets
+from .signals import products_changed
 
 # Canonical column → folded header aliases. Matching ignores case, diacritics and punctuation.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -483,6 +484,7 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
     )
     if to_update:
         versions.bump()  # bulk_update sends no signals; stamps and pages of these products must re-read
+    products_changed.send(sender=Product, product_ids=[p.pk for p in to_create + to_update])
     result.products_created, result.products_updated = len(to_create), len(to_update)
     for p in new_producers.values():
         audit.append(audit_entry(p, actor=actor, action="producer.import", after=snapshot(p), save=False))

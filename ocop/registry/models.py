@@ -176,6 +176,9 @@ class Product(models.Model):
     standards = models.TextField(_("tiêu chuẩn chất lượng công bố"), blank=True)
     certifications = models.TextField(_("chứng nhận (VietGAP, hữu cơ, HACCP…)"), blank=True)
     ip_titles = models.TextField(_("tài sản trí tuệ (nhãn hiệu, chỉ dẫn địa lý…)"), blank=True)
+    # For the catalogue and the marketplace feed: the producer's retail price and pack, as they say it.
+    price = models.PositiveIntegerField(_("giá bán lẻ tham khảo (đồng)"), null=True, blank=True)
+    package = models.CharField(_("quy cách (chai 500 ml, hộp 12 bánh…)"), max_length=120, blank=True)
     # Recognition as recorded in a province's list (imports, history). The evaluation module issues
     # certificates; these fields keep what older records say.
     star = models.PositiveSmallIntegerField(_("số sao"), null=True, blank=True)
@@ -221,6 +224,15 @@ class Photo(models.Model):
     def __str__(self) -> str:
         return self.caption or self.image.name
 
+    def rendition(self, size: int) -> str:
+        """Storage name of a smaller size made on upload (services.photo_add): "a/b.jpg" → "a/b-320.jpg"."""
+        return rendition_name(self.image.name, size)
+
+
+def rendition_name(name: str, size: int) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{size}.{ext}" if dot else f"{name}-{size}"
+
 
 class Platform(models.TextChoices):
     POSTMART = "postmart", "Postmart"
@@ -237,12 +249,14 @@ class Platform(models.TextChoices):
 class EcommerceLink(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ecommerce_links")
     platform = models.CharField(_("sàn"), max_length=20, choices=Platform.choices)
-    url = models.URLField(_("đường dẫn"))
+    url = models.URLField(_("đường dẫn"), max_length=500)
     last_checked = models.DateField(_("kiểm tra lần cuối"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("gian hàng thương mại điện tử")
         verbose_name_plural = _("gian hàng thương mại điện tử")
+        ordering = ["platform", "id"]
+        constraints = [models.UniqueConstraint(fields=["product", "url"], name="uniq_ecommerce_link")]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.url}"

@@ -14,7 +14,7 @@ from ocop.core.errors import OcopError, PermissionDenied
 from ocop.geo.models import Commune
 
 from .gtin import is_valid_gtin
-from .models import Producer, Product, ProductSet
+from .models import EcommerceLink, Photo, Platform, Producer, Product, ProductSet, rendition_name
 
 PRODUCER_FIELDS = {
     "name",
@@ -41,6 +41,8 @@ PRODUCT_FIELDS = {
     "standards",
     "certifications",
     "ip_titles",
+    "price",
+    "package",
     "star",
     "decision_number",
     "decision_date",
@@ -252,3 +254,108 @@ def taxonomy_load(apps=None) -> int:
                     )
                     created += 1
     return created
+
+
+# --- photos and e-commerce links (what the public catalogue shows) ----------------------------------------
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+MAX_PHOTOS = 12
+
+
+@transaction.atomic
+def photo_add(*, actor, product: Product, data: bytes, caption: str = "") -> Photo:
+    """Re-encode an uploaded photo into the sizes of core.images (the bytes decide, not the name) and keep
+    them; the stored `image` is the largest, the smaller ones sit beside it (Photo.rendition)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from ocop.core import images
+    from ocop.core.codes import random_code
+
+    require_edit(actor, product)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise OcopError("photo_too_large", _("Ảnh tối đa 15 MB."), field="image")
+    if product.photos.count() >= MAX_PHOTOS:
+        raise OcopError("photo_limit", _("Mỗi sản phẩm tối đa %d ảnh: hãy xoá bớt ảnh cũ.") % MAX_PHOTOS)
+    try:
+        sizes = images.renditions(data)
+    except images.ImageRejected as e:
+        message = (
+            _("Ảnh quá lớn (hơn 50 triệu điểm ảnh).")
+            if e.code == "too_large"
+            else _("Tệp không phải ảnh đọc được: hãy chọn ảnh JPEG, PNG hoặc WebP.")
+        )
+        raise OcopError(f"photo_{e.code}", message, field="image") from None
+    stem = f"products/{product.public_id}/{random_code(8).lower()}"
+    largest = max(sizes)
+    name = default_storage.save(f"{stem}.jpg", ContentFile(sizes[largest]))
+    for size, blob in sizes.items():
+        if size != largest:
+            default_storage.save(rendition_name(name, size), ContentFile(blob))
+    position = (product.photos.aggregate(m=Max("position"))["m"] or 0) + 1
+    photo = Photo.objects.create(
+        product=product, image=name, caption=caption.strip()[:200], position=position
+    )
+    audit_entry(
+        product, actor=actor, action="product.photo_add", after={"photo": name, "caption": photo.caption}
+    )
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, actor, photo: Photo) -> None:
+    from django.core.files.storage import default_storage
+
+    from ocop.core import images
+
+    require_edit(actor, photo.product)
+    name = photo.image.name
+    photo.delete()
+    audit_entry(photo.product, actor=actor, action="product.photo_delete", before={"photo": name})
+
+    def remove():
+        for n in [name] + [rendition_name(name, s) for s in images.SIZES]:
+            default_storage.delete(n)
+
+    transaction.on_commit(remove)
+
+
+@transaction.atomic
+def ecommerce_link_save(
+    *, actor, product: Product, platform: str, url: str, last_checked=None, link: EcommerceLink | None = None
+) -> EcommerceLink:
+    """Add or change one of the product's shop links (Postmart, Voso, Shopee…) and the day it was checked."""
+    require_edit(actor, product)
+    if platform not in Platform.values:
+        raise OcopError("platform_invalid", _("Sàn không có trong danh sách."), field="platform")
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")):
+        raise OcopError("url_invalid", _("Đường dẫn phải bắt đầu bằng https://"), field="url")
+    clash = EcommerceLink.objects.filter(product=product, url=url)
+    if link is not None:
+        clash = clash.exclude(pk=link.pk)
+    if clash.exists():
+        raise OcopError("link_duplicate", _("Sản phẩm đã có đường dẫn này."), field="url")
+    before = None if link is None else {"platform": link.platform, "url": link.url}
+    link = link or EcommerceLink(product=product)
+    link.platform, link.url, link.last_checked = platform, url, last_checked
+    link.save()
+    audit_entry(
+        product,
+        actor=actor,
+        action="product.link_save",
+        before=before,
+        after={
+            "platform": platform,
+            "url": url,
+            "last_checked": last_checked.isoformat() if last_checked else None,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def ecommerce_link_delete(*, actor, link: EcommerceLink) -> None:
+    require_edit(actor, link.product)
+    link.delete()
+    audit_entry(link.product, actor=actor, action="product.link_delete", before={"url": link.url})
