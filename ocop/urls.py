@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
+from ocop.catalogue import urls as catalogue_urls
 from ocop.core import views as core_views
 from ocop.evaluation import views as evaluation_views
 from ocop.traceability import public as stamp_views
@@ -14,7 +14,6 @@ urlpatterns = [
     # it is the most requested page, and URL resolution walks the patterns in order.
     re_path(r"^t/(?P<path>.*)$", stamp_views.scan, name="stamp_scan"),
     re_path(r"^01/(?P<path>.*)$", stamp_views.scan, name="stamp_scan_gs1"),
-    path("", RedirectView.as_view(pattern_name="registry:product_list", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ngon-ngu/<str:code>/", core_views.language, name="language"),
     path("admin/", admin.site.urls),
@@ -29,6 +28,8 @@ urlpatterns = [
     path("kiem-tra-tem/vi-tri/", stamp_views.locate, name="stamp_locate"),
     path("chung-nhan/<str:number>/", evaluation_views.certificate_public, name="certificate"),
     path("chung-nhan/<str:number>/pdf", evaluation_views.certificate_pdf, name="certificate_pdf"),
+    path("quan-ly/xuc-tien/", include(catalogue_urls.work_urlpatterns)),
+    path("", include("ocop.catalogue.urls")),
 ]
 
 if settings.DEBUG:

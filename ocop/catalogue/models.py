@@ -5,10 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.codes import random_code
+from ocop.registry.models import RegionQuerySet
 
 
 def _public_id() -> str:
     return random_code(10)
+
+
+class ListingQuerySet(RegionQuerySet):
+    scope_paths = {"province": "province_id", "commune": "commune_id", "producer": "producer_id"}
 
 
 class Listing(models.Model):
@@ -42,7 +47,7 @@ class Listing(models.Model):
     # re-evaluation is under way; None when revoked or unknown. Time passing needs no rebuild.
     listed_until = models.DateField(null=True)
     revoked = models.BooleanField(default=False)
-    photo = models.CharField(max_length=255, blank=True)  # the small rendition of the first photo
+    photo = models.CharField(max_length=255, blank=True)  # the first photo (its smaller sizes beside it)
     ecommerce = models.PositiveSmallIntegerField(default=0)
     sales_points = models.PositiveSmallIntegerField(default=0)
     name_folded = models.CharField(max_length=255)
@@ -50,6 +55,8 @@ class Listing(models.Model):
     place_folded = models.CharField(max_length=255)
     other_folded = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -60,6 +67,19 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FairQuerySet(RegionQuerySet):
+    # Back office: an office sees its province's fairs, a commune its province's, a producer the ones its
+    # products attend. The public pages show every fair.
+    scope_paths = {
+        "province": "province_id",
+        "commune": "province__communes",
+        "producer": "products__producer_id",
+    }
+
+    def visible_to(self, user):
+        return super().visible_to(user).distinct()
 
 
 class Fair(models.Model):
@@ -92,6 +112,8 @@ class Fair(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FairQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hội chợ, triển lãm")

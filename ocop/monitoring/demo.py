@@ -4,6 +4,7 @@ producer (chuthe), two sales points (one checked this half-year, one not), and t
 
 import datetime
 import io
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,6 +113,8 @@ def load(today: datetime.date | None = None) -> bool:
         address="Đại lộ Lê Lợi",
         operator="Trung tâm Xúc tiến đầu tư, thương mại và du lịch",
         phone="0213 3876 555",
+        lat=Decimal("22.39620"),
+        lon=Decimal("103.45810"),
     )
     market = services.sales_point_save(
         actor=office,
@@ -119,6 +122,8 @@ def load(today: datetime.date | None = None) -> bool:
         name="Điểm OCOP chợ trung tâm Tam Đường",
         commune=communes[-1],
         operator="HTX Dịch vụ thương mại Tam Đường",
+        lat=Decimal("22.34960"),
+        lon=Decimal("103.61240"),
     )
     half_ago = today - datetime.timedelta(days=190)
     for point, day, level in ((centre, half_ago, 3), (centre, today, 4), (market, half_ago, 1)):

@@ -5,7 +5,7 @@ from ocop.core.errors import OcopError
 from ocop.geo.models import Commune
 from ocop.geo.services import resolve_address
 
-from .models import Producer, Product, ProductSet
+from .models import Platform, Producer, Product, ProductSet
 
 
 class CommuneField(forms.CharField):
@@ -111,8 +111,22 @@ class ProductForm(forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("Ảnh sản phẩm"))
+    # A FileField, not an ImageField: services.photo_add reads the bytes itself and says what is wrong.
+    image = forms.FileField(
+        label=_("Ảnh sản phẩm"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
     caption = forms.CharField(label=_("Chú thích"), max_length=200, required=False)
+
+
+class LinkForm(forms.Form):
+    platform = forms.ChoiceField(label=_("Sàn"), choices=Platform.choices)
+    url = forms.URLField(label=_("Đường dẫn gian hàng"), max_length=500, assume_scheme="https")
+    last_checked = forms.DateField(
+        label=_("Kiểm tra lần cuối"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class ImportForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("san-pham/them/", views.product_edit, name="product_create"),
     path("san-pham/<str:pid>/", views.product_detail, name="product_detail"),
     path("san-pham/<str:pid>/sua/", views.product_edit, name="product_edit"),
+    path("san-pham/<str:pid>/anh-gian-hang/", views.product_media, name="product_media"),
     path("san-pham/xuat.<str:fmt>", views.product_export, name="product_export"),
     path("chu-the/xuat.<str:fmt>", views.producer_export, name="producer_export"),
     path("nhap/", views.import_upload, name="import"),

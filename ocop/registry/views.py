@@ -7,8 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import can_create, can_edit, profile_of
@@ -20,9 +24,9 @@ from ocop.geo.models import Province
 
 from . import services
 from .exports import PRODUCER_HEADERS, PRODUCT_HEADERS, producer_rows, product_rows
-from .forms import ImportForm, ProducerForm, ProductForm
+from .forms import ImportForm, LinkForm, PhotoForm, ProducerForm, ProductForm
 from .importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_file
-from .models import Producer, ProducerType, Product, ProductSet, Sector
+from .models import EcommerceLink, Photo, Producer, ProducerType, Product, ProductSet, Sector
 
 PAGE_SIZE = 25
 
@@ -101,8 +105,63 @@ def product_detail(request, pid):
             "can_edit": can_edit(request.user, product),
             "photos": product.photos.all(),
             "links": product.ecommerce_links.all(),
+            "photo_form": PhotoForm(),
+            "link_form": LinkForm(initial={"last_checked": timezone.localdate()}),
+            "listed": hasattr(product, "listing"),
         },
     )
+
+
+@login_required
+@require_POST
+def product_media(request, pid):
+    """Photos and shop links of a product: add, remove, mark a link checked today (one service each)."""
+    product = get_object_or_404(Product.objects.visible_to(request.user), public_id=pid)
+    action = request.POST.get("action", "")
+    try:
+        if action == "photo_add":
+            form = PhotoForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise OcopError("photo_missing", _("Hãy chọn một ảnh để tải lên."))
+            services.photo_add(
+                actor=request.user,
+                product=product,
+                data=form.cleaned_data["image"].read(),
+                caption=form.cleaned_data["caption"],
+            )
+            messages.success(request, _("Đã thêm ảnh."))
+        elif action == "photo_delete":
+            photo = get_object_or_404(Photo, product=product, pk=_int(request.POST.get("photo")) or 0)
+            services.photo_delete(actor=request.user, photo=photo)
+            messages.success(request, _("Đã xoá ảnh."))
+        elif action == "link_add":
+            form = LinkForm(request.POST)
+            if not form.is_valid():
+                raise OcopError(
+                    "link_invalid", _("Đường dẫn gian hàng không hợp lệ: %s") % form.errors.as_text()
+                )
+            services.ecommerce_link_save(actor=request.user, product=product, **form.cleaned_data)
+            messages.success(request, _("Đã thêm gian hàng."))
+        elif action in ("link_delete", "link_checked"):
+            link = get_object_or_404(EcommerceLink, product=product, pk=_int(request.POST.get("link")) or 0)
+            if action == "link_delete":
+                services.ecommerce_link_delete(actor=request.user, link=link)
+                messages.success(request, _("Đã xoá gian hàng."))
+            else:
+                services.ecommerce_link_save(
+                    actor=request.user,
+                    product=product,
+                    link=link,
+                    platform=link.platform,
+                    url=link.url,
+                    last_checked=timezone.localdate(),
+                )
+                messages.success(request, _("Đã ghi ngày kiểm tra gian hàng."))
+        else:
+            raise Http404
+    except OcopError as e:
+        messages.error(request, e.message)
+    return redirect(reverse("registry:product_detail", args=[product.public_id]) + "#gian-hang")
 
 
 def _save(request, form, save, success_url_name, template, extra):

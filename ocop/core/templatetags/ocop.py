@@ -10,3 +10,11 @@ def stars(n):
     if not n:
         return ""
     return format_html('<span class="stars s{}" aria-label="{} sao">{}</span>', n, n, "★" * n)
+
+
+@register.filter
+def rendition(name, size):
+    """Storage name of a photo's smaller size made on upload ("a/b.jpg", 320 → "a/b-320.jpg")."""
+    from ocop.registry.models import rendition_name
+
+    return rendition_name(str(name), int(size)) if name else ""

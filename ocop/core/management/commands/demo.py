@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from ocop.accounts.demo import DEMO_PASSWORD, demo_users
+from ocop.catalogue import demo as catalogue_demo
 from ocop.evaluation import demo as evaluation_demo
 from ocop.monitoring import demo as monitoring_demo
 from ocop.registry.demo import SCALES, load_demo
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         evaluation_demo.load()
         stamps = traceability_demo.load()
         monitoring_demo.load()
+        catalogue_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
             self.stdout.write(f"  {username:<10} {role} — {where}")
