@@ -18,3 +18,11 @@ def rendition(name, size):
     from ocop.registry.models import rendition_name
 
     return rendition_name(str(name), int(size)) if name else ""
+
+
+@register.filter
+def vnd(amount):
+    """185000 → "185.000 đ" (Vietnamese thousands separator)."""
+    if amount in (None, ""):
+        return ""
+    return f"{int(amount):,} đ".replace(",", ".")
