@@ -4,7 +4,9 @@ A row is rebuilt synchronously, inside the writer's transaction, whenever someth
 signals below; bulk imports send registry.signals.products_changed). `ocop catalogue reindex` rebuilds all."""
 
 import datetime
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -132,42 +134,67 @@ def _row(p: Product, cert: Certificate | None, reevaluating: bool) -> Listing | 
 
 # --- keeping rows in step -------------------------------------------------------------------------------
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Inside this block, changed products are collected and rebuilt once at the end (loaders, demo)."""
+    if getattr(_deferred, "ids", None) is not None:
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = _deferred.ids
+    finally:
+        _deferred.ids = None
+    refresh(ids)
+
+
+def _changed(ids: Iterable[int]) -> None:
+    pending = getattr(_deferred, "ids", None)
+    if pending is None:
+        refresh(ids)
+    else:
+        pending.update(ids)
+
 
 def _product(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh([instance.product_id if hasattr(instance, "product_id") else instance.pk])
+        _changed([instance.product_id if hasattr(instance, "product_id") else instance.pk])
 
 
 def _producer(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh(instance.products.values_list("pk", flat=True))
+        _changed(instance.products.values_list("pk", flat=True))
 
 
 def _dossier(sender, instance, raw=False, **kwargs):
     if not raw and instance.product_id:
-        refresh([instance.product_id])
+        _changed([instance.product_id])
 
 
 def _sales_point(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk:
-        refresh(instance.products.values_list("pk", flat=True))
+        _changed(instance.products.values_list("pk", flat=True))
 
 
 def _sales_point_products(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
         return
     if reverse:  # product.sales_points.add(...)
-        refresh([instance.pk])
+        _changed([instance.pk])
     elif action == "pre_clear":
         instance._cleared_products = list(instance.products.values_list("pk", flat=True))
     elif action == "post_clear":
-        refresh(getattr(instance, "_cleared_products", []))
+        _changed(getattr(instance, "_cleared_products", []))
     else:
-        refresh(pk_set or [])
+        _changed(pk_set or [])
 
 
 def _bulk(sender, product_ids, **kwargs):
-    refresh(product_ids)
+    _changed(product_ids)
 
 
 def connect() -> None:

@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from ocop.accounts.demo import DEMO_PASSWORD, demo_users
 from ocop.catalogue import demo as catalogue_demo
+from ocop.catalogue import listings
 from ocop.evaluation import demo as evaluation_demo
 from ocop.monitoring import demo as monitoring_demo
 from ocop.registry.demo import SCALES, load_demo
@@ -34,9 +35,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Dữ liệu mẫu đã có sẵn, không tải lại.")
         users = demo_users()
-        evaluation_demo.load()
-        stamps = traceability_demo.load()
-        monitoring_demo.load()
+        with listings.deferred():  # the catalogue's rows rebuilt once, not after every certificate
+            evaluation_demo.load()
+            stamps = traceability_demo.load()
+            monitoring_demo.load()
         catalogue_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
