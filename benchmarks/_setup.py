@@ -35,3 +35,18 @@ def django_with_demo() -> Path:
     evaluation_demo.load()
     traceability_demo.load()
     return work
+
+
+def scratch_django() -> Path:
+    """Django on a scratch working directory (or DATABASE_URL), migrated, with reference data only."""
+    work = Path(os.environ.get("OCOP_WORK_DIR") or tempfile.mkdtemp(prefix="ocop-bench-"))
+    os.environ["OCOP_WORK_DIR"] = str(work)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return work

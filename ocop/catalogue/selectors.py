@@ -25,6 +25,7 @@ def choices() -> dict:
     if now - _choices["at"] > CHOICES_TTL:
         _choices.update(
             at=now,
+            communes={},
             provinces=list(Province.objects.order_by("name").values_list("code", "name")),
             sectors=list(Sector.objects.filter(taxonomy__current=True).values_list("code", "name")),
             groups=list(
@@ -32,15 +33,25 @@ def choices() -> dict:
                     "id", "name", "sector__code"
                 )
             ),
-            sets=list(ProductSet.objects.filter(taxonomy__current=True).values_list("number", "name")),
+            sets=[
+                (n, f"{n}. {name}")
+                for n, name in ProductSet.objects.filter(taxonomy__current=True).values_list("number", "name")
+            ],
         )
     return {**_choices, "types": ProducerType.choices}
 
 
 def communes_of(province: int | None) -> list[tuple[int, str]]:
+    """A province's communes for the filter (kept with the other choices, same five minutes)."""
     if not province:
         return []
-    return list(Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name"))
+    choices()  # expires the cache together with the other lists
+    cached = _choices.setdefault("communes", {})
+    if province not in cached:
+        cached[province] = list(
+            Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name")
+        )
+    return cached[province]
 
 
 def live(today: datetime.date | None = None):

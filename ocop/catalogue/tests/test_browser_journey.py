@@ -56,8 +56,10 @@ def test_search_filter_open_follow(browser, live_server, demo):
     page.click("#mua a:has-text('Trung tâm giới thiệu sản phẩm OCOP tỉnh Điện Biên')")
     assert page.locator("h1").inner_text() == "Trung tâm giới thiệu sản phẩm OCOP tỉnh Điện Biên"
     assert page.locator("ul.cards li:has-text('Mật ong hoa ban')").count() == 1
-    assert page.locator("a:has-text('Mở bản đồ chỉ đường')").get_attribute("href").startswith(
-        "https://www.openstreetmap.org/"
+    assert (
+        page.locator("a:has-text('Mở bản đồ chỉ đường')")
+        .get_attribute("href")
+        .startswith("https://www.openstreetmap.org/")
     )
     shot(page, "catalogue-4-sales-point")
     context.close()

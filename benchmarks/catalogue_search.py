@@ -1,0 +1,91 @@
+"""Catalogue search at national scale: the search endpoints (HTML page and JSON API, whole Django request
+cycle in-process) against the raw SQL they issue, run on the same database in the same run.
+
+.venv/bin/python benchmarks/catalogue_search.py [--rows 18000] [--repeat 30]
+
+--rows 18000 is `ocop demo --scale national` (generated products over the 34 provinces). Uses DATABASE_URL
+when set (PostgreSQL), else a scratch SQLite database."""
+
+import argparse
+import statistics
+import time
+
+from _setup import rss_mb, scratch_django
+
+CASES = [
+    ("mat ong", {"q": "mat ong"}),
+    ("mat ong dien bien", {"q": "mat ong dien bien"}),
+    ("gao st25, 4★", {"q": "gao st25", "star": "4"}),
+    ("cam, Hà Nội", {"q": "cam", "province": "1"}),
+    ("browse, newest", {}),
+    ("browse Điện Biên, set 4", {"province": "11", "set": "4"}),
+    ("typo: no full match", {"q": "mat ong xyzabc"}),
+]
+
+
+def timed(fn, repeat: int) -> float:
+    fn()  # warm: caches, first compile
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=18000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    scratch_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ocop.catalogue.models import Listing
+    from ocop.registry.demo import generated_rows
+    from ocop.registry.importing import import_rows
+
+    t = time.perf_counter()
+    if not Listing.objects.exists():
+        result = import_rows(generated_rows(args.rows), actor=None)
+        assert not result.errors, result.errors[:3]
+    print(f"{connection.vendor}: {Listing.objects.count():,} catalogue rows "
+          f"({time.perf_counter() - t:.1f} s to import and index)")
+    client = Client()
+    totals = {"html": [0.0, 0.0], "api": [0.0, 0.0]}
+    print(f"{'case':<26} {'hits':>6} {'page ms':>8} {'api ms':>7} {'raw ms':>7} {'page×':>6} {'api×':>6}")
+    for label, params in CASES:
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/", params)
+        assert response.status_code == 200
+        hits = client.get("/api/v1/public/products", params).json()["total"]
+        # The statements the page sent, replayed on the driver's cursor: the floor any endpoint can reach.
+        statements = [(q["sql"], None) for q in captured.captured_queries]
+        raw_sql = [s for s, _ in statements]
+
+        def raw():
+            with connection.cursor() as cursor:
+                for sql in raw_sql:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+        page = timed(lambda: client.get("/", params), args.repeat)
+        api = timed(lambda: client.get("/api/v1/public/products", params), args.repeat)
+        base = timed(raw, args.repeat)
+        totals["html"][0] += page
+        totals["api"][0] += api
+        totals["html"][1] += base
+        totals["api"][1] += base
+        print(f"{label:<26} {hits:>6} {page * 1000:8.2f} {api * 1000:7.2f} {base * 1000:7.2f} "
+              f"{page / base:5.2f}× {api / base:5.2f}×  ({len(raw_sql)} queries)")
+    for name, (endpoint, base) in totals.items():
+        print(f"all cases, {name}: {endpoint * 1000:.1f} ms vs raw {base * 1000:.1f} ms = {endpoint / base:.2f}× "
+              "(target ≤ 2×)")
+    print(f"peak memory (max RSS): {rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
