@@ -15,21 +15,12 @@ def rss_mb() -> float:
 
 
 def django_with_demo() -> Path:
-    work = Path(os.environ.get("OCOP_WORK_DIR") or tempfile.mkdtemp(prefix="ocop-bench-"))
-    os.environ["OCOP_WORK_DIR"] = str(work)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    work = scratch_django()
     from ocop.accounts.demo import demo_users
     from ocop.evaluation import demo as evaluation_demo
     from ocop.registry.demo import load_seed_producers
     from ocop.traceability import demo as traceability_demo
 
-    call_command("migrate", verbosity=0)
     load_seed_producers()
     demo_users()
     evaluation_demo.load()

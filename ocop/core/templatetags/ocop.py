@@ -1,4 +1,3 @@
-
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
