@@ -66,3 +66,20 @@ def require_edit(user, obj) -> None:
 
     if user is not None and not can_edit(user, obj):  # None: the system (CLI, demo loader)
         raise PermissionDenied("forbidden", _("Bạn không có quyền sửa hồ sơ này."))
+
+
+def require_role(user, province_id: int, roles: set) -> None:
+    """The user holds one of `roles` and, below the national level, works in `province_id` (the write side
+    of a province office's scope: campaigns, findings, sales points, fairs)."""
+    from django.utils.translation import gettext as _
+
+    p = profile_of(user)
+    if p is None or p.role not in roles:
+        raise PermissionDenied("forbidden", _("Bạn không có quyền thực hiện thao tác này."))
+    if p.role != Role.NATIONAL and p.province_id != province_id:
+        raise PermissionDenied("forbidden", _("Hồ sơ này không thuộc tỉnh của bạn."))
+
+
+def acting_user(actor):
+    """The acting user to store on a row (None for the system: demo, imports, scripts)."""
+    return actor if getattr(actor, "pk", None) else None

@@ -57,8 +57,8 @@ def products(
     page: int = 1,
 ):
     """Không phân biệt hoa thường, có dấu hay không dấu (đ = d); mỗi từ khớp phần đầu một từ."""
-    params = {k: v for k, v in request.GET.items()}
-    result = search(query_from(params))
+    # The parameters above document the endpoint; they are read like the page reads them (same parser).
+    result = search(query_from(request.GET))
     return {
         "total": result.total,
         "page": result.page,

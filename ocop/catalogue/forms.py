@@ -1,17 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.forms import date_field
 from ocop.geo.models import Province
 
 from .models import Fair
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(label):
-    return forms.DateField(
-        label=label, input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class FairForm(forms.Form):
@@ -21,8 +14,8 @@ class FairForm(forms.Form):
         label=_("Tỉnh, thành phố nơi tổ chức"), queryset=Province.objects.order_by("name")
     )
     venue = forms.CharField(label=_("Địa điểm"), max_length=255)
-    starts_on = _date(_("Từ ngày"))
-    ends_on = _date(_("Đến ngày"))
+    starts_on = date_field(_("Từ ngày"))
+    ends_on = date_field(_("Đến ngày"))
     organiser = forms.CharField(label=_("Đơn vị tổ chức"), max_length=255, required=False)
     description = forms.CharField(
         label=_("Giới thiệu"), required=False, widget=forms.Textarea(attrs={"rows": 3})

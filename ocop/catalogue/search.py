@@ -8,7 +8,7 @@ any of them are offered instead (`partial`)."""
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
@@ -68,7 +68,6 @@ class Result:
     page: int
     pages: int
     partial: bool = False
-    queries: list[tuple[str, list]] = field(default_factory=list)
 
 
 def _filters(q: Query, today: datetime.date) -> tuple[list[str], list]:
@@ -170,5 +169,4 @@ def _run(q: Query, words: list[str], today: datetime.date, *, any_word: bool) ->
         by_star=by_star,
         page=page,
         pages=pages,
-        queries=[(facet_sql, facet_params), (page_sql, page_params)],
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 
-from ocop.evaluation.models import Certificate
+from ocop.evaluation.models import EXPIRING_DAYS, Certificate
 from ocop.geo.models import Commune, Province
 from ocop.monitoring.models import SalesPoint
 from ocop.registry.models import Producer, ProducerType, Product, ProductGroup, ProductSet, Sector
@@ -66,7 +66,7 @@ def status(listing: Listing, today: datetime.date) -> str:
         return "expired"
     if listing.valid_until and listing.valid_until < today:
         return "grace"
-    if listing.valid_until and (listing.valid_until - today).days <= 180:
+    if listing.valid_until and (listing.valid_until - today).days <= EXPIRING_DAYS:
         return "expiring"
     return "valid"
 

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import profile_of
+from ocop.accounts.permissions import acting_user, require_role
 from ocop.core.audit import audit_entry, snapshot
-from ocop.core.errors import OcopError, PermissionDenied
+from ocop.core.errors import OcopError
 from ocop.registry.models import Product
 
 from .models import Fair, Listing
@@ -31,13 +31,8 @@ FAIR_FIELDS = {
 
 
 def _require_office(actor, province_id: int) -> None:
-    if actor is None:  # the system: demo, scripts
-        return
-    p = profile_of(actor)
-    if p is None or p.role not in OFFICE:
-        raise PermissionDenied("forbidden", _("Chỉ cơ quan OCOP cấp tỉnh hoặc trung ương quản lý hội chợ."))
-    if p.role != Role.NATIONAL and p.province_id != province_id:
-        raise PermissionDenied("forbidden", _("Sự kiện này không thuộc tỉnh của bạn."))
+    if actor is not None:  # None: the system (demo, scripts)
+        require_role(actor, province_id, OFFICE)
 
 
 @transaction.atomic
@@ -66,7 +61,7 @@ def fair_save(*, actor, fair: Fair | None = None, **data: Any) -> Fair:
     if (data.get("lat") is None) != (data.get("lon") is None):
         raise OcopError("position_half", _("Cần cả vĩ độ và kinh độ, hoặc bỏ trống cả hai."), field="lat")
     before = snapshot(fair) if fair else None
-    fair = fair or Fair(created_by=actor if getattr(actor, "pk", None) else None)
+    fair = fair or Fair(created_by=acting_user(actor))
     for k, v in data.items():
         setattr(fair, k, v.strip() if isinstance(v, str) else v)
     if not fair.name or not fair.venue:

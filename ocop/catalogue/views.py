@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -126,8 +127,6 @@ def producer_page(request, pid):
 
 
 def province_list(request):
-    from django.db.models import Count
-
     counts = dict(
         selectors.live().values_list("province_id").annotate(n=Count("pk")).values_list("province_id", "n")
     )
@@ -142,6 +141,8 @@ def province_page(request, code):
     points = list(SalesPoint.objects.filter(commune__province=province, active=True).order_by("name"))
     upcoming, _past = selectors.fairs_of(province.code, today)
     map_points = _points(points)
+    if not map_points and province.code in selectors.SEAT:  # no sales point placed yet: show the province
+        map_points = [vnmap.Point(*selectors.SEAT[province.code], province.name, "", "main")]
     return render(
         request,
         "catalogue/province.html",
@@ -154,9 +155,7 @@ def province_page(request, code):
             "points": points,
             "fairs": upcoming[:6],
             "map": vnmap.render(
-                map_points or [vnmap.Point(*selectors.SEAT[province.code], province.name, "", "main")]
-                if province.code in selectors.SEAT
-                else map_points,
+                map_points,
                 width=320,
                 fit="points",
                 pad_km=60,
@@ -282,8 +281,6 @@ def open_products(request, fmt):
 
 
 def open_sales_points(request, fmt):
-    from django.db.models import Count
-
     points = (
         SalesPoint.objects.filter(active=True)
         .select_related("commune")

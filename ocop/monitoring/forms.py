@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.forms import date_field
 from ocop.evaluation.models import Certificate
 from ocop.geo.models import Commune
 from ocop.registry.models import Product
@@ -8,23 +9,12 @@ from ocop.registry.models import Product
 from . import checklist, effectiveness
 from .models import Campaign, Finding
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(label, required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Tên đợt kiểm tra"), max_length=200)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=Campaign.Kind.choices)
-    starts_on = _date(_("Từ ngày"))
-    ends_on = _date(_("Đến ngày"))
+    starts_on = date_field(_("Từ ngày"))
+    ends_on = date_field(_("Đến ngày"))
     team = forms.CharField(
         label=_("Thành phần đoàn liên ngành"),
         required=False,
@@ -42,7 +32,7 @@ class PlanForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    visited_on = _date(_("Ngày kiểm tra"))
+    visited_on = date_field(_("Ngày kiểm tra"))
     note = forms.CharField(label=_("Ghi chú chung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, answers=None, **kwargs):
@@ -78,7 +68,7 @@ class FindingForm(forms.Form):
     severity = forms.ChoiceField(label=_("Mức độ"), choices=Finding.Severity.choices)
     note = forms.CharField(label=_("Điều đã thấy"), widget=forms.Textarea(attrs={"rows": 3}))
     remediation = forms.CharField(label=_("Yêu cầu khắc phục"), widget=forms.Textarea(attrs={"rows": 2}))
-    due = _date(_("Hạn khắc phục"), required=False)
+    due = date_field(_("Hạn khắc phục"), required=False)
     photos = PhotosField(
         label=_("Ảnh chụp tại cơ sở"),
         required=False,
@@ -95,7 +85,7 @@ class FindingForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    visited_on = _date(_("Ngày kiểm tra lại"))
+    visited_on = date_field(_("Ngày kiểm tra lại"))
     fixed = forms.TypedChoiceField(
         label=_("Kết quả"),
         choices=[("1", _("Đã khắc phục")), ("0", _("Chưa khắc phục"))],
@@ -114,7 +104,7 @@ class EscalateForm(forms.Form):
 
 class RevokeDecisionForm(forms.Form):
     decision = forms.CharField(label=_("Số quyết định thu hồi"), max_length=120)
-    date = _date(_("Ngày quyết định"))
+    date = date_field(_("Ngày quyết định"))
 
 
 class RespondForm(forms.Form):
@@ -131,7 +121,7 @@ class SalesPointForm(forms.Form):
     lon = forms.DecimalField(
         label=_("Kinh độ"), required=False, min_value=102, max_value=110, decimal_places=5
     )
-    opened_on = _date(_("Ngày mở"), required=False)
+    opened_on = date_field(_("Ngày mở"), required=False)
     products = forms.ModelMultipleChoiceField(
         label=_("Sản phẩm OCOP bày bán"),
         queryset=Product.objects.none(),
@@ -148,7 +138,7 @@ class SalesPointForm(forms.Form):
 
 
 class SalesPointCheckForm(forms.Form):
-    checked_on = _date(_("Ngày kiểm tra"))
+    checked_on = date_field(_("Ngày kiểm tra"))
     products_seen = forms.IntegerField(label=_("Số sản phẩm OCOP đang bày bán"), min_value=0)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

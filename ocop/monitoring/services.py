@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import profile_of
+from ocop.accounts.permissions import acting_user, profile_of, require_role
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.evaluation import services as evaluation
@@ -31,20 +31,6 @@ PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "image/hei
 
 def _deny(message=None):
     raise PermissionDenied("forbidden", message or _("Bạn không có quyền thực hiện thao tác này."))
-
-
-def _require(actor, province_id: int, roles: set) -> None:
-    """The actor holds one of `roles` and, below the national level, works in `province_id`."""
-    p = profile_of(actor)
-    if p is None or p.role not in roles:
-        _deny()
-    if p.role != Role.NATIONAL and p.province_id != province_id:
-        _deny(_("Hồ sơ này không thuộc tỉnh của bạn."))
-
-
-def _user(actor):
-    """The acting user to store on a row (None for the system: demo, imports, scripts)."""
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _province_of(finding: Finding) -> int:
@@ -70,7 +56,7 @@ def campaign_create(
     team: str = "",
     producers=(),
 ) -> Campaign:
-    _require(actor, province_id, OFFICE)
+    require_role(actor, province_id, OFFICE)
     if not name.strip():
         raise OcopError("name_required", _("Cần tên đợt kiểm tra."), field="name")
     if kind not in Campaign.Kind.values:
@@ -84,7 +70,7 @@ def campaign_create(
         starts_on=starts_on,
         ends_on=ends_on,
         team=team.strip(),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     audit_entry(campaign, actor=actor, action="campaign.create", after={"name": campaign.name, "kind": kind})
     for producer in producers:
@@ -95,7 +81,7 @@ def campaign_create(
 @transaction.atomic
 def inspection_plan(*, actor, campaign: Campaign, producer: Producer, planned_on=None) -> Inspection:
     """Add a producer to the campaign."""
-    _require(actor, campaign.province_id, OFFICE)
+    require_role(actor, campaign.province_id, OFFICE)
     if producer.commune.province_id != campaign.province_id:
         raise OcopError("producer_outside", _("Chủ thể không thuộc tỉnh của đợt kiểm tra."), field="producer")
     if campaign.inspections.filter(producer=producer).exists():
@@ -111,7 +97,7 @@ def inspection_record(
 ) -> Inspection:
     """The visit's checklist: each item đạt (ok), không đạt (issue) or không áp dụng (na)."""
     inspection = Inspection.objects.select_for_update().select_related("campaign").get(pk=inspection.pk)
-    _require(actor, inspection.campaign.province_id, FIELD)
+    require_role(actor, inspection.campaign.province_id, FIELD)
     wrong = checklist.check_answers(answers)
     if wrong:
         raise OcopError(
@@ -120,7 +106,7 @@ def inspection_record(
     if visited_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra không được sau hôm nay."), field="visited_on")
     inspection.visited_on, inspection.answers, inspection.note = visited_on, answers, note.strip()
-    inspection.inspector = _user(actor)
+    inspection.inspector = acting_user(actor)
     inspection.save(update_fields=["visited_on", "answers", "note", "inspector"])
     audit_entry(
         inspection.campaign,
@@ -168,7 +154,7 @@ def finding_record(
     """Record what is wrong with a product at the visit, with photos, and ask for the remediation by a
     date. Recording a finding marks the visit as made today if it was not yet."""
     inspection = Inspection.objects.select_for_update().select_related("campaign").get(pk=inspection.pk)
-    _require(actor, inspection.campaign.province_id, FIELD)
+    require_role(actor, inspection.campaign.province_id, FIELD)
     today = today or timezone.localdate()
     if product.producer_id != inspection.producer_id:
         raise OcopError("product_outside", _("Sản phẩm không thuộc chủ thể được kiểm tra."), field="product")
@@ -191,7 +177,7 @@ def finding_record(
         _check_photo(photo)
     if inspection.visited_on is None:
         inspection.visited_on = today
-        inspection.inspector = _user(actor)
+        inspection.inspector = acting_user(actor)
         inspection.save(update_fields=["visited_on", "inspector"])
     finding = Finding.objects.create(
         inspection=inspection,
@@ -201,7 +187,7 @@ def finding_record(
         note=note.strip(),
         remediation=remediation.strip(),
         due=due,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     for photo in photos:
         FindingPhoto.objects.create(finding=finding, image=photo)
@@ -244,7 +230,7 @@ def finding_followup(
     """The follow-up visit: fixed closes the finding; not fixed leaves it open (overdue once the date has
     passed, which allows the escalation)."""
     finding = _locked(finding)
-    _require(actor, _province_of(finding), FIELD)
+    require_role(actor, _province_of(finding), FIELD)
     if finding.status != Finding.Status.OPEN:
         raise OcopError("finding_closed", _("Phát hiện này không còn chờ khắc phục."))
     if visited_on > timezone.localdate():
@@ -256,7 +242,7 @@ def finding_followup(
         visited_on=visited_on,
         fixed=fixed,
         note=note.strip(),
-        by=_user(actor),
+        by=acting_user(actor),
     )
     if fixed:
         finding.status = Finding.Status.RESOLVED
@@ -280,7 +266,7 @@ def finding_escalate(
     """Propose the revocation of the product's certificate (Điều 8 khoản 3 a): allowed once the
     remediation date has passed without a fix, or at once for a very serious finding."""
     finding = _locked(finding)
-    _require(actor, _province_of(finding), OFFICE)
+    require_role(actor, _province_of(finding), OFFICE)
     today = today or timezone.localdate()
     if finding.status != Finding.Status.OPEN:
         raise OcopError("finding_closed", _("Chỉ đề nghị thu hồi với phát hiện đang chờ khắc phục."))
@@ -329,7 +315,7 @@ def finding_revoke(*, actor, finding: Finding, decision: str, date: datetime.dat
     """Record the revocation decision on the proposal: the certificate is revoked by the evaluation
     service (which enforces who may revoke: the province for 3★/4★, the Minister for 5★)."""
     finding = _locked(finding)
-    _require(actor, _province_of(finding), OFFICE)
+    require_role(actor, _province_of(finding), OFFICE)
     if finding.status != Finding.Status.ESCALATED:
         raise OcopError("not_escalated", _("Cần đề nghị thu hồi trước khi ghi quyết định."))
     evaluation.certificate_revoke(
@@ -357,9 +343,9 @@ def sales_point_save(*, actor, sales_point: SalesPoint | None = None, products=(
     commune = fields.get("commune") or (sales_point.commune if sales_point else None)
     if commune is None:
         raise OcopError("commune_required", _("Chọn xã, phường của điểm bán."), field="commune")
-    _require(actor, commune.province_id, OFFICE)
+    require_role(actor, commune.province_id, OFFICE)
     if sales_point is not None:
-        _require(actor, sales_point.commune.province_id, OFFICE)
+        require_role(actor, sales_point.commune.province_id, OFFICE)
     if not (fields.get("name") or getattr(sales_point, "name", "")).strip():
         raise OcopError("name_required", _("Cần tên điểm bán."), field="name")
     outside = [p.name for p in products if p.commune.province_id != commune.province_id]
@@ -396,7 +382,7 @@ def sales_point_check(
 ) -> SalesPointCheck:
     """One of the two checks of the year's half, scored (effectiveness.py); a second check in the same half
     is refused (correct the first instead — my choice, so the history has one line per half)."""
-    _require(actor, sales_point.commune.province_id, FIELD)
+    require_role(actor, sales_point.commune.province_id, FIELD)
     if checked_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra không được sau hôm nay."), field="checked_on")
     try:
@@ -421,7 +407,7 @@ def sales_point_check(
         score=value,
         products_seen=products_seen,
         note=note.strip(),
-        by=_user(actor),
+        by=acting_user(actor),
     )
     audit_entry(
         sales_point, actor=actor, action="sales_point.check", after={"checked_on": checked_on, "score": value}

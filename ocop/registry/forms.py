@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.errors import OcopError
+from ocop.core.forms import date_field
 from ocop.geo.models import Commune
 from ocop.geo.services import resolve_address
 
@@ -121,12 +122,7 @@ class PhotoForm(forms.Form):
 class LinkForm(forms.Form):
     platform = forms.ChoiceField(label=_("Sàn"), choices=Platform.choices)
     url = forms.URLField(label=_("Đường dẫn gian hàng"), max_length=500, assume_scheme="https")
-    last_checked = forms.DateField(
-        label=_("Kiểm tra lần cuối"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    last_checked = date_field(_("Kiểm tra lần cuối"), required=False)
 
 
 class ImportForm(forms.Form):
