@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "ocop.traceability",
     "ocop.monitoring",
     "ocop.catalogue",
+    "ocop.reporting",
     "django_tasks_db",
 ]
 

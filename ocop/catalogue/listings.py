@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from ocop.core.textfold import fold_words
 from ocop.core.workdays import add_months
@@ -29,6 +30,10 @@ from .models import Listing
 
 CHUNK = 2000
 
+# Sent with `product_ids` (None: every product) after their rows were rebuilt, inside the same transaction:
+# what is derived from the listings (reporting's recognition facts) follows it.
+refreshed = Signal()
+
 
 def refresh(product_ids: Iterable[int] | None = None) -> int:
     """Rebuild the rows of these products (every product when None); returns the number of rows kept."""
@@ -40,6 +45,7 @@ def refresh(product_ids: Iterable[int] | None = None) -> int:
     kept = 0
     for start in range(0, len(ids), CHUNK):
         kept += _refresh_chunk(ids[start : start + CHUNK])
+    refreshed.send(sender=Listing, product_ids=None if product_ids is None else ids)
     return kept
 
 

@@ -1,0 +1,143 @@
+"""The programme's figures for an area (the country, a province or a commune) and a period. Every number on
+the dashboard, in `ocop stats`, in GET /api/v1/stats and in the periodic report comes from here.
+
+Without a year the figures are the OCOP products in force today (certificate neither expired nor revoked,
+or in the transition grace). With a year they are the products recognised (by a decision) in that year, at
+the star of their last recognition of that year."""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from ocop.accounts.models import Role
+from ocop.accounts.permissions import profile_of
+from ocop.core.errors import PermissionDenied
+from ocop.geo.models import Commune, Province
+from ocop.registry.models import ProducerType, Sector, Taxonomy
+
+from .models import Recognition
+
+STARS = ("3", "4", "5")
+VIEWER_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.ADVISORY, Role.INSPECTOR, Role.COMMUNE}
+
+
+@dataclass(frozen=True)
+class Area:
+    province: Province | None = None
+    commune: Commune | None = None
+
+    @property
+    def level(self) -> str:
+        return "commune" if self.commune else "province" if self.province else "country"
+
+    @property
+    def name(self) -> str:
+        if self.commune:
+            return f"{self.commune.name}, {self.commune.province.name}"
+        return self.province.name if self.province else _("Toàn quốc")
+
+    def lookup(self) -> dict:
+        """Filter on the tables keyed by province and commune codes (Recognition, Listing)."""
+        if self.commune:
+            return {"commune_id": self.commune.pk}
+        return {"province_id": self.province.pk} if self.province else {}
+
+    def communes(self) -> int:
+        if self.commune:
+            return 1
+        return _commune_count(self.province.pk if self.province else None)
+
+
+@cache
+def _commune_count(province_id: int | None) -> int:
+    qs = Commune.objects.all() if province_id is None else Commune.objects.filter(province_id=province_id)
+    return qs.count()
+
+
+def area_for(user, province: int | None = None, commune: int | None = None) -> Area:
+    """The area a user asks for, inside what they may see (None: the system — CLI, scripts)."""
+    p = None if user is None else profile_of(user)
+    if user is not None:
+        if p is None or p.role not in VIEWER_ROLES:
+            raise PermissionDenied("forbidden", _("Bạn không có quyền xem số liệu thống kê."))
+        if p.role == Role.COMMUNE:
+            if (commune and commune != p.commune_id) or (province and province != p.commune.province_id):
+                raise PermissionDenied("forbidden", _("Bạn chỉ xem được số liệu của xã mình."))
+            commune = p.commune_id
+        elif p.role != Role.NATIONAL:
+            if province and province != p.province_id:
+                raise PermissionDenied("forbidden", _("Bạn chỉ xem được số liệu của tỉnh mình."))
+            province = p.province_id
+    if commune:
+        c = Commune.objects.select_related("province").filter(pk=commune).first()
+        if c is None or (province and c.province_id != province):
+            raise _unknown("commune", commune)
+        return Area(province=c.province, commune=c)
+    if province:
+        prov = Province.objects.filter(pk=province).first()
+        if prov is None:
+            raise _unknown("province", province)
+        return Area(province=prov)
+    return Area()
+
+
+def _unknown(field, code):
+    from ocop.core.errors import NotFound
+
+    message = (
+        _("Không có tỉnh, thành phố mã %(code)s.")
+        if field == "province"
+        else _("Không có xã, phường mã %(code)s.")
+    )
+    return NotFound(f"{field}_unknown", message % {"code": code}, field=field)
+
+
+def recognitions(area: Area, year: int | None = None, *, on: datetime.date | None = None):
+    """The rows counted: in force on `on` (today by default) or, with a year, recognised in that year."""
+    qs = Recognition.objects.filter(**area.lookup())
+    if year is not None:
+        return qs.filter(year=year, last_of_year=True)
+    on = on or datetime.date.today()
+    return qs.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+def summary(area: Area, year: int | None = None, *, today: datetime.date | None = None) -> dict:
+    """{"products", "by_star", "by_sector", "by_producer_type", "producers", "communes_with_product",
+    "communes"} — the shape of `ocop stats --json` and GET /api/v1/stats."""
+    rows = recognitions(area, year, on=today)
+    by_star = dict.fromkeys(STARS, 0)
+    for star, n in rows.values_list("star").annotate(n=Count("pk")).values_list("star", "n"):
+        by_star[str(star)] = n
+    by_sector = dict.fromkeys(sector_names(), 0)
+    by_sector.update(rows.values_list("sector_code").annotate(n=Count("pk")).values_list("sector_code", "n"))
+    by_type = dict.fromkeys(ProducerType.values, 0)
+    by_type.update(
+        rows.values_list("producer_type").annotate(n=Count("pk")).values_list("producer_type", "n")
+    )
+    distinct = rows.aggregate(
+        producers=Count("producer_id", distinct=True), communes=Count("commune_id", distinct=True)
+    )
+    return {
+        "products": sum(by_star.values()),
+        "by_star": by_star,
+        "by_sector": by_sector,
+        "by_producer_type": by_type,
+        "producers": distinct["producers"],
+        "communes_with_product": distinct["communes"],
+        "communes": area.communes(),
+    }
+
+
+@cache
+def sector_names() -> dict[str, str]:
+    """Sector code → name in the current classification (QĐ 26/2026)."""
+    current = Taxonomy.objects.filter(current=True).first()
+    return dict(Sector.objects.filter(taxonomy=current).order_by("id").values_list("code", "name"))
+
+
+def counts(rows, field: str) -> list[tuple]:
+    """[(value, rows)] grouped on one column, in the column's order."""
+    return list(rows.values_list(field).annotate(n=Count("pk")).values_list(field, "n").order_by(field))
