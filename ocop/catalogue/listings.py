@@ -1,7 +1,7 @@
 """Keeps the catalogue's Listing rows in step with the registry, evaluation and monitoring records.
 
 A row is rebuilt synchronously, inside the writer's transaction, whenever something it shows changes (model
-signals below; bulk imports send registry.signals.products_changed). `ocop catalogue reindex` rebuilds all."""
+signals below; bulk imports send registry.signals.products_changed). `ocop stats --rebuild` rebuilds all."""
 
 import datetime
 import threading
