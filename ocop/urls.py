@@ -29,6 +29,7 @@ urlpatterns = [
     path("chung-nhan/<str:number>/", evaluation_views.certificate_public, name="certificate"),
     path("chung-nhan/<str:number>/pdf", evaluation_views.certificate_pdf, name="certificate_pdf"),
     path("quan-ly/xuc-tien/", include(catalogue_urls.work_urlpatterns)),
+    path("quan-ly/thong-ke/", include("ocop.reporting.urls")),
     path("", include("ocop.catalogue.urls")),
 ]
 

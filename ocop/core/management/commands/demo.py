@@ -10,6 +10,7 @@ from ocop.catalogue import listings
 from ocop.evaluation import demo as evaluation_demo
 from ocop.monitoring import demo as monitoring_demo
 from ocop.registry.demo import SCALES, load_demo
+from ocop.reporting import demo as reporting_demo
 from ocop.traceability import demo as traceability_demo
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             evaluation_demo.load()
             stamps = traceability_demo.load()
             monitoring_demo.load()
+        reporting_demo.load()
         catalogue_demo.load()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in users:
