@@ -123,6 +123,12 @@ def _communes_per_province() -> dict[int, int]:
 
 
 @cache
+def communes_of(province_id: int) -> list[tuple[int, str]]:
+    """(code, name) of a province's communes by name (the administrative map changes only by migration)."""
+    return list(Commune.objects.filter(province_id=province_id).order_by("name").values_list("code", "name"))
+
+
+@cache
 def province_names() -> dict[int, str]:
     return dict(Province.objects.order_by("code").values_list("code", "name"))
 
@@ -148,9 +154,7 @@ def coverage(area: Area, rows) -> dict:
         ]
     else:
         products = dict(counts(rows, "commune_id"))
-        communes = Commune.objects.filter(
-            **({"pk": area.commune.pk} if area.commune else {"province": area.province})
-        )
+        communes = [(area.commune.pk, area.commune.name)] if area.commune else communes_of(area.province.pk)
         table = [
             {
                 "code": code,
@@ -159,7 +163,7 @@ def coverage(area: Area, rows) -> dict:
                 "with_product": int(code in products),
                 "products": products.get(code, 0),
             }
-            for code, name in communes.order_by("name").values_list("code", "name")
+            for code, name in communes
         ]
     for r in table:
         r["share"] = round(100 * r["with_product"] / r["communes"]) if r["communes"] else 0

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,6 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
 from ocop.core.errors import OcopError
 from ocop.core.http import export_response, form_error
-from ocop.geo.models import Commune, Province
 from ocop.registry.models import Producer, ProducerType
 
 from . import charts, dashboard, services
@@ -59,11 +59,23 @@ def dashboard_page(request):
         "d": data,
         "charts": _charts(data),
         "years": [r["year"] for r in reversed(data["trend"])],
-        "provinces": Province.objects.order_by("name") if role == Role.NATIONAL else None,
-        "communes": (
-            Commune.objects.filter(province=area.province).order_by("name")
-            if area.province and role != Role.COMMUNE
-            else None
+        "provinces": sorted(dashboard.province_names().items(), key=lambda p: p[1])
+        if role == Role.NATIONAL
+        else None,
+        "communes": dashboard.communes_of(area.province.pk)
+        if area.province and role != Role.COMMUNE
+        else None,
+        "without": format_html_join(
+            "", "<li>{}</li>", ((r["name"],) for r in data["coverage"]["table"] if not r["with_product"])
+        ),
+        "with_rows": format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td></tr>",
+            (
+                (r["name"], r["products"])
+                for r in data["coverage"]["table"]
+                if r["with_product"] and "products" in r
+            ),
         ),
         "query": request.GET.urlencode(),
         "sector_names": sector_names(),

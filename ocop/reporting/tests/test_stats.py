@@ -301,3 +301,15 @@ def test_dashboard_queries_do_not_grow_with_the_data(imported, lai_chau_product)
     assert not import_rows([HEADER, *more]).errors
     assert queries() == before
     assert before <= 40
+
+
+def test_report_and_tables_download(imported, client, lai_chau_officer):
+    client.login(username="laichau", password=PASSWORD)
+    pdf = client.get("/quan-ly/thong-ke/bao-cao.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(f"/quan-ly/thong-ke/bao-cao.xlsx?year={OLD}")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    csv = client.get("/quan-ly/thong-ke/bang/coverage.csv").content.decode("utf-8-sig")
+    assert "Xã Bình Lư" in csv and "Xã Hua Bum" in csv
+    assert client.get("/quan-ly/thong-ke/bang/nope.csv").status_code == 404
+    assert client.get("/quan-ly/thong-ke/bao-cao.doc").status_code == 404
