@@ -3,23 +3,15 @@
 Fonts: DejaVu Sans (vendored under ocop/core/fonts) so that Vietnamese renders on any machine."""
 
 import io
-from pathlib import Path
 
 import segno
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-FONTS = Path(__file__).resolve().parents[1] / "core" / "fonts"
+from ocop.core import pdffonts
+
 GREEN, GOLD, INK = HexColor("#1f7a3a"), HexColor("#d99a00"), HexColor("#1d2433")
-
-
-def _fonts() -> None:
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -38,7 +30,7 @@ def draw_qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> Non
 
 def render(cert, url: str) -> bytes:
     """PDF bytes of the certificate; `url` is the public page the QR code opens."""
-    _fonts()
+    pdffonts.register()
     buf = io.BytesIO()
     width, height = landscape(A4)
     c = canvas.Canvas(buf, pagesize=(width, height))

@@ -15,19 +15,18 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from ocop.core import pdffonts
 from ocop.core.export import safe_cell
+from ocop.core.pdffonts import FONT, FONT_BOLD
 from ocop.registry.models import ProducerType
 
 from .models import RecognitionKind
 from .stats import STARS, sector_names
 
-FONTS = Path(__file__).resolve().parents[1] / "core" / "fonts"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 SHEET_CHARS = 31
 _SHEET_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -425,22 +424,6 @@ def write_xlsx(data: dict, out) -> None:
 # --- PDF -------------------------------------------------------------------------------------------------
 
 
-def _fonts() -> None:
-    """Register DejaVu Sans once (certificate_pdf registers the same names, so either may run first)."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    registered = pdfmetrics.getRegisteredFontNames()
-    if FONT not in registered:
-        pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
-    if FONT_BOLD not in registered:
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-    # <b> inside a Paragraph picks the bold face; no italic face is vendored.
-    for bold, italic, face in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
-        addMapping(FONT, bold, italic, face)
-
-
 def _pdf_number(value, plain: bool = False) -> str:
     """Vietnamese style: 12.345 and 4,5; `plain` leaves years alone."""
     if isinstance(value, bool):
@@ -548,7 +531,7 @@ def story(data: dict, available: float) -> list:
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
     from reportlab.platypus import Table as PdfTable
 
-    _fonts()
+    pdffonts.register()
     styles = _styles()
     made = datetime.date.today()
     left = [Paragraph(escape(office(data)).upper(), styles["office"])]
@@ -587,7 +570,7 @@ def write_pdf(data: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    _fonts()
+    pdffonts.register()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,

@@ -7,7 +7,6 @@ no raster image library in the loop); only the code and the stamp number are tex
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import zxingcpp
 from django.utils.translation import gettext as _
@@ -15,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from ocop.core import pdffonts
 
 from .stampcode import display
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
 _BITS = bytes.maketrans(b"\x00\xff", b"01")
 
 
@@ -57,12 +56,6 @@ LAYOUTS = {
         ),
     )
 }
-
-
-def _fonts() -> None:
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
 def qr_matrix(text: str) -> tuple[int, bytes]:
@@ -123,7 +116,7 @@ def render(
 ) -> int:
     """Write the sheets to `out` (a path or a binary file). `urls` yields (stamp number, code, URL).
     Returns the number of labels."""
-    _fonts()
+    pdffonts.register()
     c = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     c.setTitle(_("Tem OCOP — %s") % product_name)
     per_page = layout.cols * layout.rows
