@@ -24,6 +24,7 @@ from ocop.core.export import safe_cell
 from ocop.core.pdffonts import FONT, FONT_BOLD
 from ocop.registry.models import ProducerType
 
+from .charts import fmt
 from .models import RecognitionKind
 from .stats import STARS, sector_names
 
@@ -428,12 +429,9 @@ def _pdf_number(value, plain: bool = False) -> str:
     """Vietnamese style: 12.345 and 4,5; `plain` leaves years alone."""
     if isinstance(value, bool):
         return _yes_no(value)
-    if isinstance(value, int):
-        return str(value) if plain else f"{value:,}".replace(",", ".")
-    if isinstance(value, float | Decimal):
-        text = f"{float(value):,.1f}".rstrip("0").rstrip(".")
-        return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return ""
+    if isinstance(value, int) and plain:
+        return str(value)
+    return fmt(value) if isinstance(value, int | float | Decimal) else ""
 
 
 def _pdf_cell(value, styles: dict, *, bold: bool, plain: bool):

@@ -29,15 +29,6 @@ def vnd(amount):
     return f"{int(amount):,} đ".replace(",", ".")
 
 
-@register.filter
-def num(value):
-    """12345 → "12.345", 12.5 → "12,5" (Vietnamese separators); empty for None."""
-    if value in (None, ""):
-        return ""
-    text = f"{value:,}" if isinstance(value, int) else f"{float(value):,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 @register.simple_tag
 def options(choices, selected=None, blank=None):
     """The <option>s of a select from (value, label) pairs, the selected one marked. One Python call instead
