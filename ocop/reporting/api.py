@@ -1,11 +1,8 @@
 """GET /api/v1/stats: the same figures as the dashboard and `ocop stats`, inside the caller's area."""
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from ocop.core.errors import OcopError
-
-from .stats import area_for, summary
+from .stats import area_for, check_year, summary
 
 router = Router(tags=["Thống kê"])
 
@@ -31,8 +28,5 @@ class StatsOut(Schema):
     ),
 )
 def stats(request, province: int | None = None, commune: int | None = None, year: int | None = None):
-    if year is not None and not 2000 <= year <= 2100:
-        raise OcopError(
-            "year_invalid", _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % year, field="year"
-        )
+    check_year(year)
     return summary(area_for(request.user, province, commune), year)

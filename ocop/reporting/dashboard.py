@@ -14,7 +14,7 @@ from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProductSet
 
 from .models import Measure, Outcome, Recognition, RecognitionKind, Target
-from .stats import Area, counts, recognitions, summary
+from .stats import Area, counts, percent, recognitions, summary
 
 EXPIRING_MONTHS = 6
 PIPELINE = [
@@ -166,7 +166,7 @@ def coverage(area: Area, rows) -> dict:
             for code, name in communes
         ]
     for r in table:
-        r["share"] = round(100 * r["with_product"] / r["communes"]) if r["communes"] else 0
+        r["share"] = percent(r["with_product"], r["communes"])
     communes = sum(r["communes"] for r in table)
     covered = sum(r["with_product"] for r in table)
     return {"table": table, "communes": communes, "with_product": covered, "without": communes - covered}
@@ -189,7 +189,7 @@ def ecommerce(area: Area, today: datetime.date) -> dict:
     totals = Listing.objects.filter(listed_until__gte=today, **area.lookup()).aggregate(
         products=Count("pk"), online=Count("pk", filter=Q(ecommerce__gt=0))
     )
-    totals["share"] = round(100 * totals["online"] / totals["products"]) if totals["products"] else 0
+    totals["share"] = percent(totals["online"], totals["products"])
     return totals
 
 
@@ -242,7 +242,7 @@ def targets(area: Area, year: int, today: datetime.date) -> list[dict]:
                 "measure": t.get_measure_display(),
                 "goal": t.value,
                 "value": value,
-                "share": round(100 * value / t.value) if t.value else 0,
+                "share": percent(value, t.value),
                 "forecast": forecast,
                 "met": value >= t.value,
                 "likely": forecast is not None and forecast >= t.value,

@@ -26,7 +26,7 @@ from ocop.registry.models import ProducerType
 
 from .charts import fmt
 from .models import RecognitionKind
-from .stats import STARS, sector_names
+from .stats import STARS, percent, sector_names
 
 SHEET_CHARS = 31
 _SHEET_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -39,10 +39,6 @@ class Table:
     headers: list[str]
     rows: list[list]
     totals: list[int] = field(default_factory=list)  # indices of the total / subtotal rows (set in bold)
-
-
-def _share(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 def _yes_no(flag) -> str:
@@ -168,7 +164,7 @@ def coverage_table(data: dict) -> Table:
             _("Tỷ lệ (%)"),
         ]
         rows = [[r["name"], r["communes"], r["with_product"], r["share"]] for r in c["table"]]
-        total = [_("Cả nước"), c["communes"], c["with_product"], _share(c["with_product"], c["communes"])]
+        total = [_("Cả nước"), c["communes"], c["with_product"], percent(c["with_product"], c["communes"])]
     else:
         # One row per commune: its products and whether it has one; the total row counts the communes.
         headers = [_("Xã, phường"), _("Số sản phẩm OCOP"), _("Có sản phẩm OCOP")]
@@ -177,7 +173,7 @@ def coverage_table(data: dict) -> Table:
             _("Tổng cộng: %(n)s xã, phường") % {"n": c["communes"]},
             sum(r.get("products", 0) for r in c["table"]),
             _("%(with)s xã, phường (%(share)s %%)")
-            % {"with": c["with_product"], "share": _share(c["with_product"], c["communes"])},
+            % {"with": c["with_product"], "share": percent(c["with_product"], c["communes"])},
         ]
     totals = []
     if rows:
@@ -186,7 +182,7 @@ def coverage_table(data: dict) -> Table:
     title = _("Xã, phường có sản phẩm OCOP: %(with)s/%(communes)s (%(share)s %%)") % {
         "with": c["with_product"],
         "communes": c["communes"],
-        "share": _share(c["with_product"], c["communes"]),
+        "share": percent(c["with_product"], c["communes"]),
     }
     return Table("coverage", title, headers, rows, totals)
 
@@ -198,13 +194,13 @@ def inclusion_table(data: dict) -> Table:
         [
             _("Chủ thể do phụ nữ làm chủ, đại diện"),
             i["female"],
-            _share(i["female"], i["producers"]),
+            percent(i["female"], i["producers"]),
             i["female_products"],
         ],
         [
             _("Chủ thể do người dân tộc thiểu số làm chủ, đại diện"),
             i["ethnic"],
-            _share(i["ethnic"], i["producers"]),
+            percent(i["ethnic"], i["producers"]),
             i["ethnic_products"],
         ],
     ]

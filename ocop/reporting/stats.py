@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
-from ocop.core.errors import PermissionDenied
+from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProducerType, Sector, Taxonomy
 
@@ -84,9 +84,17 @@ def area_for(user, province: int | None = None, commune: int | None = None) -> A
     return Area()
 
 
-def _unknown(field, code):
-    from ocop.core.errors import NotFound
+def check_year(year: int | None) -> None:
+    if year is not None and not 2000 <= year <= 2100:
+        message = _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % year
+        raise OcopError("year_invalid", message, field="year")
 
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _unknown(field, code):
     message = (
         _("Không có tỉnh, thành phố mã %(code)s.")
         if field == "province"

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
 from ocop.core.errors import OcopError
-from ocop.core.http import export_response, form_error
+from ocop.core.http import CONTENT_TYPES, export_response, form_error
 from ocop.registry.models import Producer, ProducerType
 
 from . import charts, dashboard, services
 from . import report as periodic
 from .forms import OutcomeForm, TargetForm
 from .models import Outcome, RecognitionKind, Target
-from .stats import area_for, sector_names
+from .stats import area_for, check_year, sector_names
 
 
 def _int(value) -> int | None:
@@ -36,8 +36,7 @@ def _int(value) -> int | None:
 def _query(request):
     """(area, year) from ?province=&commune=&year=, inside the user's scope."""
     year = _int(request.GET.get("year"))
-    if year is not None and not 2000 <= year <= 2100:
-        raise OcopError("year_invalid", _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % year)
+    check_year(year)
     area = area_for(request.user, _int(request.GET.get("province")), _int(request.GET.get("commune")))
     return area, year
 
@@ -164,9 +163,7 @@ def report(request, fmt):
     if fmt == "pdf":
         response = HttpResponse(periodic.write_pdf(data), content_type="application/pdf")
     else:
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type=CONTENT_TYPES["xlsx"])
         periodic.write_xlsx(data, response)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

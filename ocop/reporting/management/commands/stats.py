@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ocop.catalogue import listings
 from ocop.core.errors import OcopError
 from ocop.registry.models import ProducerType
-from ocop.reporting.stats import area_for, sector_names, summary
+from ocop.reporting.stats import area_for, check_year, sector_names, summary
 
 
 class Command(BaseCommand):
@@ -26,15 +26,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         year = opts["year"]
-        if year is not None and not 2000 <= year <= 2100:
-            raise CommandError(f"Năm «{year}» không hợp lệ: cần 4 chữ số, ví dụ 2024.", returncode=2)
-        if opts["rebuild"]:
-            rows = listings.refresh()
-            self.stderr.write(f"Đã dựng lại số liệu của {rows} sản phẩm.")
         try:
+            check_year(year)
             area = area_for(None, opts["province"], opts["commune"])
         except OcopError as exc:
             raise CommandError(exc.message, returncode=2) from exc
+        if opts["rebuild"]:
+            rows = listings.refresh()
+            self.stderr.write(f"Đã dựng lại số liệu của {rows} sản phẩm.")
         data = summary(area, year)
         if opts["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
