@@ -293,11 +293,16 @@ class Certificate(models.Model):
         return "valid"
 
 
-def reevaluating_products(product_ids=None) -> set[int]:
-    """Products with a re-evaluation dossier under way (not yet recognised or refused)."""
-    dossiers = Dossier.objects.filter(kind=Kind.REEVALUATION).exclude(
+def reevaluations_under_way():
+    """Re-evaluation dossiers not yet recognised or refused (they keep a certificate in its grace)."""
+    return Dossier.objects.filter(kind=Kind.REEVALUATION).exclude(
         state__in=[State.RECOGNISED, State.NOT_RECOGNISED]
     )
+
+
+def reevaluating_products(product_ids=None) -> set[int]:
+    """Products with a re-evaluation dossier under way."""
+    dossiers = reevaluations_under_way()
     if product_ids is not None:
         dossiers = dossiers.filter(product_id__in=product_ids)
     return set(dossiers.values_list("product_id", flat=True))

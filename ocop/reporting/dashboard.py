@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from ocop.catalogue.models import Listing
 from ocop.core.workdays import add_months
-from ocop.evaluation.models import Dossier, Kind, State
+from ocop.evaluation.models import Dossier, Kind, State, reevaluations_under_way
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProductSet
 
@@ -60,9 +60,7 @@ def by_set(rows) -> list[dict]:
 
 def _reevaluating():
     """Whether the row's product has a re-evaluation dossier under way (an Exists subquery)."""
-    return Exists(
-        Dossier.objects.filter(product_id=OuterRef("product_id"), kind=Kind.REEVALUATION, state__in=PIPELINE)
-    )
+    return Exists(reevaluations_under_way().filter(product_id=OuterRef("product_id")))
 
 
 def _area_filter(area: Area, prefix: str) -> dict:
