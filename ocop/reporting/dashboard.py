@@ -264,12 +264,12 @@ def outcomes(area: Area, year: int) -> dict:
         .order_by("year")
         .values("year")[:1]
     )
-    base = Outcome.objects.filter(producer_id=OuterRef("producer_id"), year=OuterRef("first") - 1).values(
-        "revenue"
-    )[:1]
+    # One (producer, year) row at most: no ordering, so no join to the producer for Outcome's default order.
+    base = Outcome.objects.filter(producer_id=OuterRef("producer_id"), year=OuterRef("first") - 1).order_by()
     reports = (
         Outcome.objects.filter(year=year, **_area_filter(area, "producer__commune"))
-        .annotate(first=Subquery(first_year), base=Subquery(base))
+        .order_by()
+        .annotate(first=Subquery(first_year), base=Subquery(base.values("revenue")[:1]))
         .values_list("producer__commune__province_id", "revenue", "jobs", "avg_income", "first", "base")
     )
     per_province: dict[int, dict] = {}

@@ -58,6 +58,7 @@ class Recognition(models.Model):
             models.Index(fields=["province_id", "ends_on"], name="recognition_province_end"),
             models.Index(fields=["ends_on", "starts_on"], name="recognition_in_force"),
             models.Index(fields=["product"], name="recognition_product"),
+            models.Index(fields=["producer_id", "year"], name="recognition_producer_year"),
         ]
 
     def __str__(self) -> str:
