@@ -529,9 +529,10 @@ def story(data: dict, available: float) -> list:
     styles = _styles()
     made = datetime.date.today()
     left = [Paragraph(escape(office(data)).upper(), styles["office"])]
+    motto = escape(_("Độc lập - Tự do - Hạnh phúc"))
     right = [
         Paragraph(escape(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")), styles["nation"]),
-        Paragraph(f"<u>{escape(_('Độc lập - Tự do - Hạnh phúc'))}</u>", styles["motto"]),
+        Paragraph(f"<u>{motto}</u>", styles["motto"]),
         Paragraph(
             escape(
                 _("%(place)s, ngày %(d)02d tháng %(m)02d năm %(y)s")

@@ -510,7 +510,8 @@ def fake_report(path: str, *, note: str, contact: str = "") -> ScanAlert:
     v = verify(path)
     product = v.product
     now = timezone.now()
-    detail = note[:400] + (f" — {_('liên hệ')}: {contact.strip()[:80]}" if contact.strip() else "")
+    contact_label = _("liên hệ")
+    detail = note[:400] + (f" — {contact_label}: {contact.strip()[:80]}" if contact.strip() else "")
     return ScanAlert.objects.create(
         product=product,
         province_id=product.commune.province_id if product else None,
