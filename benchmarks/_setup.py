@@ -3,8 +3,10 @@ DATABASE_URL one), demo data for Lai Châu, and a product with a live certificat
 
 import os
 import resource
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +14,37 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn, repeat: int) -> float:
+    fn()  # warm: caches, first compile
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def replay(connection, statements: list[str]) -> None:
+    """Run captured SQL (parameters inlined) on the driver's cursor: the floor any endpoint can reach."""
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+
+def national_catalogue(rows: int) -> float:
+    """Import `rows` generated products (the national mix) unless the database has them; seconds spent."""
+    from ocop.catalogue.models import Listing
+    from ocop.registry.demo import generated_rows
+    from ocop.registry.importing import import_rows
+
+    t = time.perf_counter()
+    if not Listing.objects.exists():
+        result = import_rows(generated_rows(rows), actor=None)
+        assert not result.errors, result.errors[:3]
+    return time.perf_counter() - t
 
 
 def django_with_demo() -> Path:

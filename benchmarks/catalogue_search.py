@@ -7,10 +7,8 @@ cycle in-process) against the raw SQL they issue, run on the same database in th
 when set (PostgreSQL), else a scratch SQLite database."""
 
 import argparse
-import statistics
-import time
 
-from _setup import rss_mb, scratch_django
+from _setup import national_catalogue, replay, rss_mb, scratch_django, timed
 
 CASES = [
     ("mat ong", {"q": "mat ong"}),
@@ -21,16 +19,6 @@ CASES = [
     ("browse Điện Biên, set 4", {"province": "11", "set": "4"}),
     ("typo: no full match", {"q": "mat ong xyzabc"}),
 ]
-
-
-def timed(fn, repeat: int) -> float:
-    fn()  # warm: caches, first compile
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -44,16 +32,11 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from ocop.catalogue.models import Listing
-    from ocop.registry.demo import generated_rows
-    from ocop.registry.importing import import_rows
 
-    t = time.perf_counter()
-    if not Listing.objects.exists():
-        result = import_rows(generated_rows(args.rows), actor=None)
-        assert not result.errors, result.errors[:3]
+    imported = national_catalogue(args.rows)
     print(
         f"{connection.vendor}: {Listing.objects.count():,} catalogue rows "
-        f"({time.perf_counter() - t:.1f} s to import and index)"
+        f"({imported:.1f} s to import and index)"
     )
     client = Client()
     totals = {"html": [0.0, 0.0], "api": [0.0, 0.0]}
@@ -69,10 +52,7 @@ def main() -> None:
         raw_sql = [s for s, _ in statements]
 
         def raw(statements=raw_sql):
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-                    cursor.fetchall()
+            replay(connection, statements)
 
         page = timed(lambda p=params: client.get("/", p), args.repeat)
         api = timed(lambda p=params: client.get("/api/v1/public/products", p), args.repeat)

@@ -10,10 +10,9 @@ request issues (the same statements replayed on the driver's cursor), on the sam
 page of every province must issue the same number of queries whatever its number of products."""
 
 import argparse
-import statistics
 import time
 
-from _setup import rss_mb, scratch_django
+from _setup import national_catalogue, replay, rss_mb, scratch_django, timed
 
 PAGE, API = "/quan-ly/thong-ke/", "/api/v1/stats"
 CASES = [
@@ -25,23 +24,6 @@ CASES = [
     ("api, Hà Nội", API, {"province": "1"}),
 ]
 TARGET = 1.5
-
-
-def timed(fn, repeat: int) -> float:
-    fn()  # warm: caches, first compile
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
-
-
-def replay(connection, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-            cursor.fetchall()
 
 
 def main() -> None:
@@ -61,16 +43,10 @@ def main() -> None:
     from ocop.accounts.models import Profile, Role
     from ocop.catalogue.models import Listing
     from ocop.geo.models import Province
-    from ocop.registry.demo import generated_rows
-    from ocop.registry.importing import import_rows
     from ocop.reporting import demo as reporting_demo
     from ocop.reporting.models import Outcome, Recognition, Target
 
-    t = time.perf_counter()
-    if not Listing.objects.exists():
-        result = import_rows(generated_rows(args.rows), actor=None)
-        assert not result.errors, result.errors[:3]
-    imported = time.perf_counter() - t
+    imported = national_catalogue(args.rows)
     t = time.perf_counter()
     reporting_demo.load()  # who leads the producers, targets, producers' outcomes (skipped when present)
     print(
