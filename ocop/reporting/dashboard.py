@@ -14,7 +14,7 @@ from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProductSet
 
 from .models import Measure, Outcome, Recognition, RecognitionKind, Target
-from .stats import Area, counts, percent, recognitions, summary
+from .stats import Area, counts, percent, recognitions, summary, tally
 
 EXPIRING_MONTHS = 6
 PIPELINE = [
@@ -32,18 +32,20 @@ PIPELINE = [
 def build(area: Area, year: int | None = None, *, today: datetime.date | None = None) -> dict:
     today = today or datetime.date.today()
     rows = recognitions(area, year, on=today)
+    tallied = tally(rows)
+    years = trend(area, today)
     return {
         "area": area,
         "year": year,
         "today": today,
-        "summary": summary(area, year, today=today),
-        "by_set": by_set(rows),
-        "trend": trend(area, today),
+        "summary": summary(area, year, today=today, tallied=tallied),
+        "by_set": by_set(tallied),
+        "trend": years,
         "expiring": expiring(area, today),
         "coverage": coverage(area, rows),
-        "inclusion": inclusion(rows),
+        "inclusion": inclusion(tallied),
         "ecommerce": ecommerce(area, today),
-        "targets": targets(area, year or today.year, today),
+        "targets": targets(area, year or today.year, today, years),
         "outcomes": outcomes(area, year or today.year - 1),
     }
 
@@ -53,9 +55,15 @@ def set_names() -> dict[int, str]:
     return dict(ProductSet.objects.filter(taxonomy__current=True).values_list("number", "name"))
 
 
-def by_set(rows) -> list[dict]:
+def by_set(tallied: dict) -> list[dict]:
     names = set_names()
-    return [{"set": n, "name": names.get(n, str(n)), "products": c} for n, c in counts(rows, "set_number")]
+    per_set: dict[int, int] = {}
+    for *_, number, n in tallied["groups"]:
+        per_set[number] = per_set.get(number, 0) + n
+    return [
+        {"set": number, "name": names.get(number, str(number)), "products": n}
+        for number, n in sorted(per_set.items())
+    ]
 
 
 def _reevaluating():
@@ -170,16 +178,10 @@ def coverage(area: Area, rows) -> dict:
     return {"table": table, "communes": communes, "with_product": covered, "without": communes - covered}
 
 
-def inclusion(rows) -> dict:
+def inclusion(tallied: dict) -> dict:
     """Producers led by women or by ethnic minority people, and their products."""
-    return rows.aggregate(
-        producers=Count("producer_id", distinct=True),
-        female=Count("producer_id", distinct=True, filter=Q(rep_female=True)),
-        ethnic=Count("producer_id", distinct=True, filter=Q(rep_ethnic_minority=True)),
-        products=Count("pk"),
-        female_products=Count("pk", filter=Q(rep_female=True)),
-        ethnic_products=Count("pk", filter=Q(rep_ethnic_minority=True)),
-    )
+    keys = ("producers", "female", "ethnic", "female_products", "ethnic_products")
+    return {"products": sum(g[-1] for g in tallied["groups"]), **{k: tallied[k] for k in keys}}
 
 
 def ecommerce(area: Area, today: datetime.date) -> dict:
@@ -191,10 +193,11 @@ def ecommerce(area: Area, today: datetime.date) -> dict:
     return totals
 
 
-def targets(area: Area, year: int, today: datetime.date) -> list[dict]:
+def targets(area: Area, year: int, today: datetime.date, years: list[dict]) -> list[dict]:
     """The area's targets for the year with the value reached (at the end of the year, or today) and, while
     the year is not over, a forecast: products in force, less those whose certificate ends before 31/12
-    without a re-evaluation under way, plus the dossiers in the pipeline at the pass rate seen so far."""
+    without a re-evaluation under way, plus the dossiers in the pipeline at the pass rate seen so far.
+    `years` is the area's trend (its totals are the products recognised each year)."""
     if area.commune:
         return []
     chosen = list(Target.objects.filter(province=area.province, year=year))
@@ -202,7 +205,6 @@ def targets(area: Area, year: int, today: datetime.date) -> list[dict]:
         return []
     end = datetime.date(year, 12, 31)
     on = min(end, today)
-    facts = Recognition.objects.filter(**area.lookup())
     now = (
         recognitions(area, on=on)
         .annotate(reevaluating=_reevaluating())
@@ -214,7 +216,7 @@ def targets(area: Area, year: int, today: datetime.date) -> list[dict]:
             lost_four=Count("pk", filter=Q(ends_on__lt=end, star__gte=4, reevaluating=False)),
         )
     )
-    now["recognised"] = facts.filter(year=year, last_of_year=True).count()
+    now["recognised"] = next((r["total"] for r in years if r["year"] == year), 0)
     dossiers = Dossier.objects.filter(**_area_filter(area, "product__commune")).aggregate(
         pipeline=Count("pk", filter=Q(state__in=PIPELINE, kind=Kind.FIRST)),
         passed=Count("pk", filter=Q(state=State.RECOGNISED)),

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -10,6 +12,11 @@ def stars(n):
     """★★★☆☆ with an accessible label; empty for products without a rank."""
     if not n:
         return ""
+    return _stars(int(n))
+
+
+@cache
+def _stars(n: int) -> str:
     return format_html('<span class="stars s{}" aria-label="{} sao">{}</span>', n, n, "★" * n)
 
 
