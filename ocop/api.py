@@ -4,15 +4,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import django_auth
 
+from ocop.accounts.apiauth import api_auth
 from ocop.core.errors import OcopError
 
 api = NinjaAPI(
     title="OCOP API",
     version="1",
     description="API của nền tảng OCOP: danh mục địa giới, chủ thể, sản phẩm.",
-    auth=django_auth,
+    auth=api_auth,  # Authorization: Bearer <API key>, else the session with its CSRF check
     urls_namespace="api",
 )
 

@@ -4,16 +4,58 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(os.environ.get("OCOP_WORK_DIR", Path.cwd()))
 
-SECRET_KEY = os.environ.get("OCOP_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("OCOP_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = os.environ.get("OCOP_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [
     h for h in os.environ.get("OCOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
+
+# Security. Sessions, CSRF tokens and recovery codes are signed with SECRET_KEY: production (OCOP_DEBUG=0)
+# refuses to start with the development key or a short one.
+if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "OCOP_SECRET_KEY: môi trường thật (OCOP_DEBUG=0) cần một khóa bí mật riêng, ít nhất 50 ký tự ngẫu "
+        "nhiên, không phải khóa phát triển. Tạo một khóa: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie: forms carry the token
+SESSION_COOKIE_AGE = int(os.environ.get("OCOP_SESSION_HOURS", "12")) * 3600  # a working day, not 2 weeks
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site (plus the nonce of a page's own inline script); inline styles are used by
+# the templates. JSON-LD blocks are data, not scripts: the browser does not run them.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if not DEBUG:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("OCOP_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("OCOP_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("OCOP_HSTS_PRELOAD", "1") == "1"
+    # Behind a proxy that ends TLS: OCOP_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (the proxy must
+    # set it, overwriting what the client sent). OCOP_SSL_REDIRECT=0 when the proxy redirects to HTTPS.
+    if os.environ.get("OCOP_PROXY_SSL_HEADER", "0") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("OCOP_SSL_REDIRECT", "1") == "1"
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]  # the proxy redirects, as declared
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,8 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ocop.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -56,6 +100,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.media",
                 "django.contrib.auth.context_processors.auth",
@@ -92,12 +137,26 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's checks with Vietnamese messages, plus letters and digits and no padded common word
+# (ocop/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ocop.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "ocop.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "ocop.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "ocop.accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "ocop.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "ocop.accounts.passwords.VietnameseCommonWordsValidator"},
 ]
+# Every login (site, Django admin, tests) goes through the lockout: OCOP_LOCKOUT_USERNAME failed logins for
+# one username, or OCOP_LOCKOUT_IP from one client, within the window lock it for lock_minutes (stored in
+# the database, so all app servers agree).
+AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.LockoutBackend"]
+OCOP_LOCKOUT = {
+    "username": int(os.environ.get("OCOP_LOCKOUT_USERNAME", "5")),
+    "ip": int(os.environ.get("OCOP_LOCKOUT_IP", "20")),
+    "window_minutes": int(os.environ.get("OCOP_LOCKOUT_WINDOW_MINUTES", "15")),
+    "lock_minutes": int(os.environ.get("OCOP_LOCKOUT_MINUTES", "15")),
+}
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:product_list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,8 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("", views.account, name="account"),
+    path("dang-nhap/", views.login_view, name="login"),
+    path("dang-nhap/ma-xac-thuc/", views.second_factor, name="second_factor"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", views.password_change, name="password_change"),
+    path("xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
+    path("khoa-api/", views.tokens, name="tokens"),
+    path("khoa-api/<str:prefix>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]
