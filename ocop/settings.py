@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import ratelimit
+
 BASE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(os.environ.get("OCOP_WORK_DIR", Path.cwd()))
 
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ocop.accounts.middleware.SecondFactorMiddleware",
+    # After authentication (the API is limited per user or token) and the locale (its 429 page is translated).
+    "ocop.core.throttle.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -136,6 +140,39 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the rate-limit counters. Local memory (the default) counts per process: right for one
+# server. Several processes or servers share counts through OCOP_CACHE_URL=redis://127.0.0.1:6379/0, or
+# OCOP_CACHE_URL=db (a table in the database; create it once with `ocop createcachetable`).
+OCOP_CACHE_URL = os.environ.get("OCOP_CACHE_URL", "")
+if OCOP_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Short timeouts: a cache that hangs must not hold requests (the limits fail open, ocop/core/throttle.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": OCOP_CACHE_URL,
+            "KEY_PREFIX": "ocop",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif OCOP_CACHE_URL == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ocop_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+elif OCOP_CACHE_URL:
+    raise ValueError(f"OCOP_CACHE_URL: '{OCOP_CACHE_URL}' phải là redis://máy:cổng/số, hoặc db")
+else:
+    # One counter per client and window: room for 50,000 clients (a few MB) before the oldest are culled.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 # Django's checks with Vietnamese messages, plus letters and digits and no padded common word
 # (ocop/accounts/passwords.py).
@@ -224,3 +261,22 @@ OCOP_SCAN_LOG_BATCH = int(os.environ.get("OCOP_SCAN_LOG_BATCH", "500"))
 OCOP_WATCH_SCAN_DAYS = int(os.environ.get("OCOP_WATCH_SCAN_DAYS", "90"))
 # Stamp batches whose scan-page data each app server keeps in memory (ocop/traceability/cards.py).
 OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))
+
+# Rate limits per client (ocop/core/throttle.py): "off", or name=requests/seconds entries replacing the
+# defaults of ocop/core/ratelimit.py (scan=600/60,search=120/60,login=30/300,api=600/60), e.g. "login=10/300".
+OCOP_RATE_LIMITS = os.environ.get("OCOP_RATE_LIMITS", "")
+ratelimit.parse_limits(OCOP_RATE_LIMITS)  # a typo stops the start with a message, not the limits silently
+# Which requests count against which limit: (limit, methods ("" = any), path regex, only with a query
+# string, counted per "ip" or per "user" — the token or logged-in user, else the address).
+OCOP_RATE_LIMIT_RULES = [
+    ("scan", "", r"^/(?:t|01|kiem-tra-tem)/", False, "ip"),
+    ("search", "GET HEAD", r"^/$", True, "ip"),
+    ("search", "GET HEAD", r"^/api/v1/public/products$", False, "ip"),
+    ("login", "POST", r"^/(?:tai-khoan/dang-nhap|admin/login)/$", False, "ip"),
+    ("api", "", r"^/api/v1/", False, "user"),
+]
+OCOP_RATE_LIMIT_CACHE = "default"
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. the
+# nginx in front: "127.0.0.1". Unset, the header is ignored, as any client can write it.
+OCOP_TRUSTED_PROXIES = os.environ.get("OCOP_TRUSTED_PROXIES", "")
+ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)

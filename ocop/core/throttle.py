@@ -1,0 +1,218 @@
+"""Per-client rate limits: one middleware that matches each request against the URL rules of
+`OCOP_RATE_LIMIT_RULES`, counts it against the limits of `OCOP_RATE_LIMITS` in Django's cache (shared by
+all app servers when it is Redis or the database) and answers 429 with Retry-After once a client is over.
+
+The counters are a sliding window (ocop/core/ratelimit.py): this window's count and the previous one's.
+Only served requests count: a refused request gives its increment back, so a client slightly over the
+limit still gets the limit, not nothing. If the cache fails the request is served (fail open) and the
+limits pause for a few seconds, with one log line, rather than the site going down with its cache."""
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import ratelimit
+from .errors import OcopError
+
+log = logging.getLogger(__name__)
+
+PAUSE_AFTER_FAILURE = 10.0  # seconds without limits once the cache has failed
+
+
+@dataclass(frozen=True)
+class Rule:
+    limit: str
+    methods: frozenset[str]  # empty: any method
+    path: re.Pattern
+    needs_query: bool
+    per_user: bool
+
+    def matches(self, request) -> bool:
+        return (
+            (not self.methods or request.method in self.methods)
+            and self.path.match(request.path_info) is not None
+            and (not self.needs_query or bool(request.META.get("QUERY_STRING")))
+        )
+
+
+@lru_cache(maxsize=8)
+def _rules(spec: tuple) -> tuple[Rule, ...]:
+    return tuple(
+        Rule(limit, frozenset(methods.split()), re.compile(path), needs_query, per == "user")
+        for limit, methods, path, needs_query, per in spec
+    )
+
+
+_limits = lru_cache(maxsize=8)(ratelimit.parse_limits)
+_trusted = lru_cache(maxsize=8)(ratelimit.parse_networks)
+
+
+def _wants_json(request) -> bool:
+    if request.path_info.startswith("/api/"):
+        return True
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _bump(cache: BaseCache, key: str, delta: int, ttl: int) -> int:
+    """Add `delta` to a counter, creating it with its expiry. Atomic where the backend's incr is (Redis
+    INCR, local memory under its lock); Django's generic incr (the database cache) reads then writes, so
+    concurrent requests there may lose an increment, and its set would reset the expiry: done here."""
+    if type(cache).incr is BaseCache.incr:
+        value = cache.get(key)
+        if value is None:
+            if delta < 0:
+                return 0
+            if cache.add(key, delta, ttl):
+                return delta
+            value = cache.get(key, 0)
+        cache.set(key, value + delta, ttl)
+        return value + delta
+    try:
+        return cache.incr(key, delta)
+    except ValueError:  # no such key yet (or it just expired): nothing to give back
+        if delta < 0:
+            return 0
+        if cache.add(key, delta, ttl):
+            return delta
+        return cache.incr(key, delta)
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paused_until = 0.0
+
+    def __call__(self, request):
+        limits = _limits(settings.OCOP_RATE_LIMITS)
+        if not limits:
+            return self.get_response(request)
+        rules = [
+            r
+            for r in _rules(tuple(settings.OCOP_RATE_LIMIT_RULES))
+            if r.limit in limits and r.matches(request)
+        ]
+        if not rules or time.monotonic() < self.paused_until:
+            return self.get_response(request)
+        cache = caches[settings.OCOP_RATE_LIMIT_CACHE]
+        address = ratelimit.client_key(
+            request.META.get("REMOTE_ADDR", ""),
+            request.META.get("HTTP_X_FORWARDED_FOR"),
+            _trusted(settings.OCOP_TRUSTED_PROXIES),
+        )
+        now = time.time()
+        token_rules = []
+        try:
+            taken, refused = [], []
+            for rule in rules:
+                limit = limits[rule.limit]
+                who = self._who(request, rule, address)
+                if who.startswith("t:"):
+                    # A token is checked only by the API, after this: random tokens must not each get a
+                    # fresh allowance, so a refused token (401) counts against the address, checked here.
+                    token_rules.append(rule)
+                    wait = self._over(cache, rule.limit, limit, "a:" + address, now)
+                    if wait:
+                        refused.append((rule.limit, wait))
+                        continue
+                key, wait = self._take(cache, rule.limit, limit, who, now)
+                taken.append((key, limit))
+                if wait:
+                    refused.append((rule.limit, wait))
+            if refused:
+                for key, limit in taken:  # refused requests do not count
+                    _bump(cache, key, -1, 2 * limit.seconds + 1)
+                name, wait = max(refused, key=lambda r: r[1])
+                log.info("rate limit %s: %s refused for %s s", name, address, wait)
+                return too_many(request, name, wait)
+        except Exception:
+            self._pause()
+            return self.get_response(request)
+        response = self.get_response(request)
+        if token_rules and response.status_code == 401:
+            try:
+                for rule in token_rules:
+                    self._take(cache, rule.limit, limits[rule.limit], "a:" + address, now)
+            except Exception:
+                self._pause()
+        return response
+
+    @staticmethod
+    def _who(request, rule: Rule, address: str) -> str:
+        if rule.per_user:
+            auth = request.META.get("HTTP_AUTHORIZATION", "")
+            if auth[:7].lower() == "bearer ":
+                return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                return f"u:{user.pk}"
+        return "a:" + address
+
+    @staticmethod
+    def _take(cache, name: str, limit: ratelimit.Limit, who: str, now: float) -> tuple[str, int]:
+        """Count one request; the key counted and 0 if allowed, else the seconds to wait."""
+        index, elapsed = ratelimit.window(now, limit)
+        prefix = f"rl:{name}:{who}:"
+        key = prefix + str(index)
+        current = _bump(cache, key, 1, 2 * limit.seconds + 1)
+        previous = cache.get(prefix + str(index - 1), 0)
+        if ratelimit.estimate(current, previous, elapsed, limit) <= limit.requests:
+            return key, 0
+        return key, ratelimit.retry_after(current - 1, previous, elapsed, limit)
+
+    @staticmethod
+    def _over(cache, name: str, limit: ratelimit.Limit, who: str, now: float) -> int:
+        """Without counting: 0 if one more request of `who` is allowed, else the seconds to wait."""
+        index, elapsed = ratelimit.window(now, limit)
+        prefix = f"rl:{name}:{who}:"
+        counts = cache.get_many([prefix + str(index), prefix + str(index - 1)])
+        current, previous = counts.get(prefix + str(index), 0), counts.get(prefix + str(index - 1), 0)
+        if ratelimit.estimate(current + 1, previous, elapsed, limit) <= limit.requests:
+            return 0
+        return ratelimit.retry_after(current, previous, elapsed, limit)
+
+    def _pause(self) -> None:
+        self.paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        log.warning(
+            "rate limits paused for %.0f s: the cache %r failed",
+            PAUSE_AFTER_FAILURE,
+            settings.OCOP_RATE_LIMIT_CACHE,
+            exc_info=True,
+        )
+
+
+def too_many(request, name: str, wait: int) -> HttpResponse:
+    """429 with Retry-After: JSON {code, message} for the API and JSON clients, else a light page."""
+    reasons = {
+        "scan": _("Mạng của bạn đã kiểm tra quá nhiều tem trong thời gian ngắn."),
+        "search": _("Mạng của bạn đã tìm kiếm quá nhiều lần trong thời gian ngắn."),
+        "login": _("Đã có quá nhiều lần đăng nhập từ mạng của bạn trong thời gian ngắn."),
+        "api": _("Đã có quá nhiều yêu cầu API trong thời gian ngắn."),
+    }
+    reason = reasons.get(name, _("Đã có quá nhiều yêu cầu trong thời gian ngắn."))
+    at = timezone.localtime(timezone.now() + timedelta(seconds=wait)).strftime("%H:%M:%S")
+    retry = _("Vui lòng thử lại sau %(seconds)s giây (lúc %(time)s).") % {"seconds": wait, "time": at}
+    if _wants_json(request):
+        error = OcopError("rate_limited", f"{reason} {retry}", details={"limit": name, "retry_after": wait})
+        response = JsonResponse(error.as_dict(), status=429, json_dumps_params={"ensure_ascii": False})
+    else:
+        html = render_to_string("429.html", {"reason": reason, "retry": retry, "seconds": wait, "rule": name})
+        response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    # Django logs every 4xx as a warning: under a flood that is a log line per refused request. The
+    # middleware logs refusals at INFO instead.
+    response._has_been_logged = True
+    return response
