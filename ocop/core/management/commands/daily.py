@@ -1,0 +1,55 @@
+"""ocop daily [--date YYYY-MM-DD] [--no-mail] [--json]: every job a server runs once a day, for cron or a
+systemd timer (docs/deployment.md). Each job is safe to run again the same day."""
+
+import datetime
+import json
+
+from django.contrib.sessions.models import Session
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ocop.monitoring import reminders
+from ocop.traceability.partitions import ensure_partitions
+
+
+class Command(BaseCommand):
+    help = (
+        "Việc hằng ngày: tạo trước các phân vùng nhật ký quét tem theo tháng (PostgreSQL), nhắc việc, "
+        "xoá phiên đăng nhập đã hết hạn."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Ngày chạy (YYYY-MM-DD), mặc định hôm nay")
+        parser.add_argument(
+            "--no-mail", action="store_true", help="Nhắc việc chỉ trong ứng dụng, không gửi thư"
+        )
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **opts):
+        day = timezone.localdate()
+        if opts["date"]:
+            try:
+                day = datetime.date.fromisoformat(opts["date"])
+            except ValueError:
+                raise CommandError(
+                    f"Ngày «{opts['date']}» không hợp lệ: dùng dạng YYYY-MM-DD.", returncode=2
+                ) from None
+        partitions = ensure_partitions(day)
+        sent = reminders.run(day, mail=not opts["no_mail"])
+        sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+        data = {
+            "date": day.isoformat(),
+            "partitions_created": partitions,
+            "reminders_created": sent.created,
+            "reminders_emailed": sent.emailed,
+            "reminders_failed": sent.failed,
+            "sessions_removed": sessions,
+        }
+        if opts["json"]:
+            self.stdout.write(json.dumps(data))
+            return
+        self.stdout.write(
+            f"Ngày {day:%d/%m/%Y}: {len(partitions)} phân vùng nhật ký quét tem mới; "
+            f"nhắc việc mới {sent.created}, đã gửi thư {sent.emailed}, gửi lỗi {sent.failed}; "
+            f"xoá {sessions} phiên đăng nhập hết hạn."
+        )
