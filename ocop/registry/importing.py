@@ -167,8 +167,21 @@ def read_table(name: str, data: bytes) -> list[list]:
                 _("Tệp CSV «%(name)s» không phải mã UTF-8. Trong Excel hãy chọn «CSV UTF-8» khi lưu.")
                 % {"name": name},
             ) from None
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:  # one column, an empty file, quotes it cannot follow: plain commas
+            dialect = csv.excel
+        try:
+            return [row for row in csv.reader(io.StringIO(text), dialect)]
+        except csv.Error as e:  # a cell over the csv module's limit (131,072 characters), a stray quote
+            raise OcopError(
+                "file_unreadable",
+                _(
+                    "Không đọc được tệp CSV «%(name)s» (%(why)s): có ô dài quá 131.072 ký tự hoặc dấu "
+                    "ngoặc kép chưa đóng. Hãy sửa ô đó rồi thử lại."
+                )
+                % {"name": name, "why": e},
+            ) from None
     raise OcopError("file_type", _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã gửi: «%(name)s»).") % {"name": name})
 
 
