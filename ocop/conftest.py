@@ -35,6 +35,7 @@ def browser():
 def _fast(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OCOP_PRIVATE_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "vi"
     settings.OCOP_SCAN_LOG_DELAY = 0  # scans written at once (the write-behind buffer has its own test)
     settings.OCOP_RATE_LIMITS = "off"  # all test clients are 127.0.0.1; the limits have their own tests

@@ -211,6 +211,17 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("OCOP_MEDIA_ROOT", WORK_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Evidence and inspection photos: outside the web root, served only by views that check access
+# (ocop/core/private.py). Only public media (product photos) lives under MEDIA_ROOT.
+OCOP_PRIVATE_ROOT = Path(os.environ.get("OCOP_PRIVATE_ROOT", WORK_DIR / "private"))
+if OCOP_PRIVATE_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ValueError("OCOP_PRIVATE_ROOT không được nằm trong OCOP_MEDIA_ROOT (thư mục ai cũng tải được).")
+# Upload limits in MB per kind, enforced by the services (the pages, the API and the CLI alike).
+OCOP_UPLOAD_MAX_MB = {
+    "evidence": int(os.environ.get("OCOP_EVIDENCE_MAX_MB", "20")),
+    "photo": int(os.environ.get("OCOP_PHOTO_MAX_MB", "10")),
+    "import": int(os.environ.get("OCOP_IMPORT_MAX_MB", "20")),
+}
 
 MAILERS = {
     "default": {

@@ -67,9 +67,17 @@ class ScreenForm(forms.Form):
     note = forms.CharField(label=_("Ý kiến của xã"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# A hint for the file picker only: the service reads the bytes and decides (core.uploads).
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,application/pdf,image/jpeg,image/png,image/webp"
+
+
 class EvidenceForm(forms.Form):
     criterion = forms.CharField(label=_("Tiêu chí"), max_length=20)
-    file = forms.FileField(label=_("Tệp minh chứng"))
+    file = forms.FileField(
+        label=_("Tệp minh chứng"),
+        help_text=_("PDF, ảnh JPEG/PNG/WebP, Word (.docx) hoặc Excel (.xlsx)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 

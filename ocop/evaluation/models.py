@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import uploads
 from ocop.core.codes import random_code
+from ocop.core.private import private_storage
 from ocop.registry.models import RegionQuerySet
 
 from .rubric import CURRENT
@@ -156,7 +158,10 @@ class Dossier(models.Model):
 class Evidence(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evidence")
     criterion = models.CharField(_("tiêu chí"), max_length=20)
-    file = models.FileField(_("tệp minh chứng"), upload_to="evidence/%Y/%m/")
+    # Outside the web root, under a random name with the extension read from the bytes (core.private).
+    file = models.FileField(_("tệp minh chứng"), storage=private_storage, upload_to="evidence/", max_length=200)
+    name = models.CharField(_("tên tệp tải lên"), max_length=200, blank=True)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -168,7 +173,12 @@ class Evidence(models.Model):
         verbose_name_plural = _("minh chứng")
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {self.file.name}"
+        return f"{self.criterion}: {self.name or self.file.name}"
+
+    @property
+    def download_name(self) -> str:
+        kind = uploads.BY_CONTENT_TYPE.get(self.content_type)
+        return uploads.download_name(self.name, kind) if kind else uploads.display_name(self.name)
 
 
 class Review(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
+from ocop.core import private
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.core.workdays import add_months, add_working_days
@@ -185,12 +186,11 @@ def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = Non
     return _move(dossier, actor, State.SUBMITTED, "submit", submitted_at=timezone.now(), commune_due=due)
 
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-
-
 @transaction.atomic
-def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = ""):
-    """Attach an evidence file to a criterion of the dossier's sheet."""
+def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "", name: str = ""):
+    """Attach an evidence file to a criterion of the dossier's sheet. `file` is an upload, any file object
+    or bytes (`name`: the uploaded name, for display). Checked by core.private: size limit, type from the
+    bytes, PDFs without active content, images re-encoded; stored privately under a random name."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
     _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
     sheet = load_sheet(dossier.set_number, dossier.rubric)
@@ -201,15 +201,22 @@ def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "
             % {"c": criterion, "n": dossier.set_number},
             field="criterion",
         )
-    if file.size > MAX_EVIDENCE_BYTES:
-        raise OcopError("file_too_large", _("Tệp minh chứng tối đa 20 MB."), field="file")
-    ev = dossier.evidence.create(criterion=criterion.strip(), file=file, note=note, uploaded_by=actor)
-    audit_entry(
-        dossier,
-        actor=actor,
-        action="dossier.evidence",
-        after={"criterion": ev.criterion, "file": ev.file.name},
-    )
+    accepted = private.accept(file, kind="evidence", field="file", name=name)
+    with private.stored(f"evidence/{dossier.public_id}", accepted) as stored:
+        ev = dossier.evidence.create(
+            criterion=criterion.strip(),
+            file=stored,
+            name=accepted.name,
+            content_type=accepted.type.content_type,
+            note=note,
+            uploaded_by=actor,
+        )
+        audit_entry(
+            dossier,
+            actor=actor,
+            action="dossier.evidence",
+            after={"criterion": ev.criterion, "file": ev.name, "type": accepted.type.ext},
+        )
     return ev
 
 

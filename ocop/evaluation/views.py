@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
+from ocop.core import private
 from ocop.core.audit import history
 from ocop.core.errors import OcopError
 from ocop.core.http import export_response
@@ -130,12 +131,11 @@ def dossier_detail(request, pid):
 
 @login_required
 def evidence_file(request, pid, eid):
-    """Evidence is served only to those who may see the dossier (never from a public media URL)."""
-    from django.http import FileResponse
-
+    """Evidence is served only to those who may see the dossier (its producer, the commune, the province's
+    office, the council members of its round, the national level) — never from a public media URL."""
     d = _dossier(request, pid)
     ev = get_object_or_404(d.evidence, pk=eid)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.file.name.rsplit("/", 1)[-1])
+    return private.serve(ev.file, content_type=ev.content_type, filename=ev.download_name)
 
 
 @login_required
@@ -216,7 +216,15 @@ def dossier_action(request, pid, action):
             form = EvidenceForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise OcopError("evidence_invalid", _("Cần chọn tiêu chí và tệp minh chứng."))
-            services.evidence_add(actor=request.user, dossier=d, **form.cleaned_data)
+            f = form.cleaned_data["file"]
+            services.evidence_add(
+                actor=request.user,
+                dossier=d,
+                criterion=form.cleaned_data["criterion"],
+                file=f,
+                name=f.name,
+                note=form.cleaned_data["note"],
+            )
         elif action == "decide":
             form = DecisionForm(request.POST)
             if not form.is_valid():

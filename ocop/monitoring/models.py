@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.codes import random_code
+from ocop.core.private import private_storage
 from ocop.evaluation.models import Certificate
 from ocop.registry.models import RegionQuerySet
 
@@ -165,7 +166,8 @@ class Finding(models.Model):
 
 class FindingPhoto(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("ảnh"), upload_to="monitoring/%Y/%m/")
+    # Always a JPEG re-encoded without metadata, outside the web root (core.private).
+    image = models.FileField(_("ảnh"), storage=private_storage, upload_to="findings/", max_length=200)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
+from ocop.core import private, uploads
 from ocop.core.audit import history
 from ocop.core.errors import OcopError
 from ocop.core.http import form_error
@@ -323,9 +323,17 @@ def finding_action(request, pid, action):
 
 @login_required
 def finding_photo(request, pid, photo_id):
+    """Served only to those who see the finding (the province's office and inspectors, the national level,
+    and the producer inspected) — never from a public media URL."""
     finding = _finding(request, pid)
     photo = get_object_or_404(FindingPhoto, finding=finding, pk=photo_id)
-    return FileResponse(photo.image.open("rb"), filename=photo.image.name.rsplit("/", 1)[-1])
+    ext = photo.image.name.rsplit(".", 1)[-1]
+    kind = uploads.JPEG if ext == uploads.JPEG.ext else None  # else: moved from media, refused today
+    return private.serve(
+        photo.image,
+        content_type=kind.content_type if kind else "",
+        filename=f"{finding.public_id}-{photo.pk}.{ext}",
+    )
 
 
 # --- Sales points ----------------------------------------------------------------------------------

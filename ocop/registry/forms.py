@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import private
 from ocop.core.errors import OcopError
 from ocop.core.forms import date_field
 from ocop.geo.models import Commune
@@ -132,6 +133,7 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp lớn quá 20 MB: hãy chia nhỏ danh sách."))
+        limit = private.limit_mb("import")
+        if f.size > limit * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn quá %(mb)s MB: hãy chia nhỏ danh sách.") % {"mb": limit})
         return f

@@ -151,14 +151,14 @@ def test_bad_input_changes_nothing(visit, inspector, son_la_officer, producer_us
                 "item": "stamped",
                 "photos": [SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-dosexec")],
             },
-            "photo_type",
+            "file_executable",
         ),
         (
             {
                 "item": "stamped",
                 "photos": [SimpleUploadedFile("x.png", b"not a png", content_type="image/png")],
             },
-            "photo_unreadable",
+            "file_unsupported",
         ),
     ):
         with pytest.raises(OcopError) as e:
