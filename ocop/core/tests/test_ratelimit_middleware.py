@@ -267,3 +267,21 @@ def test_counters_in_the_database_cache(client, limits, settings):
         cursor.execute("SELECT cache_key, expires FROM ocop_cache_test")
         rows = cursor.fetchall()
     assert len(rows) == 1 and ":rl:login:a:203.0.113.7:" in rows[0][0]
+
+
+def test_a_real_token_has_its_own_allowance(client, limits, lai_chau_officer):
+    import datetime
+
+    from ocop.accounts.services import token_create
+
+    _row, key = token_create(
+        actor=None,
+        owner=lai_chau_officer,
+        name="Sàn TMĐT",
+        scopes=["read"],
+        expires_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    limits("api=2/60")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert [get(client, "/api/v1/products", **auth).status_code for _ in range(3)] == [200, 200, 429]
+    assert get(client, "/api/v1/public/meta").status_code == 200  # the address is not charged for it
