@@ -130,7 +130,8 @@ def _rejection_message(e: uploads.Rejected, kind: str, name: str) -> str:
         "empty": _("Tệp «%(name)s» rỗng."),
         "executable": _("Tệp «%(name)s» là chương trình chạy được, không nhận. Chỉ nhận %(allowed)s."),
         "markup": _(
-            "Tệp «%(name)s» là trang web hoặc ảnh SVG (có thể chứa mã chạy), không nhận. Chỉ nhận %(allowed)s."
+            "Tệp «%(name)s» là trang web hoặc ảnh SVG (có thể chứa mã chạy), không nhận. "
+            "Chỉ nhận %(allowed)s."
         ),
         "heic": _(
             "Ảnh «%(name)s» ở dạng HEIC, chưa đọc được: trên iPhone chọn Cài đặt → Camera → Định dạng → "
@@ -142,10 +143,12 @@ def _rejection_message(e: uploads.Rejected, kind: str, name: str) -> str:
         "archive": _("Tệp «%(name)s» là tệp nén hoặc định dạng không nhận. Chỉ nhận %(allowed)s."),
         "archive_too_large": _("Tệp «%(name)s» giải nén ra quá lớn hoặc quá nhiều phần, không nhận."),
         "macros": _(
-            "Tệp «%(name)s» có macro hoặc đối tượng nhúng: hãy lưu lại không có macro (.docx, .xlsx) hoặc in ra PDF."
+            "Tệp «%(name)s» có macro hoặc đối tượng nhúng: hãy lưu lại không có macro (.docx, .xlsx) "
+            "hoặc in ra PDF."
         ),
         "pdf_active": _(
-            "Tệp PDF «%(name)s» chứa mã chạy hoặc tệp đính kèm (%(detail)s): hãy in lại ra PDF (Print → Save as PDF) rồi gửi."
+            "Tệp PDF «%(name)s» chứa mã chạy hoặc tệp đính kèm (%(detail)s): hãy in lại ra PDF "
+            "(Print → Save as PDF) rồi gửi."
         ),
         "pdf_unreadable": _(
             "Tệp PDF «%(name)s» không kiểm tra được: hãy in lại ra PDF (Print → Save as PDF) rồi gửi."
