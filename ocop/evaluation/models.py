@@ -159,7 +159,9 @@ class Evidence(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evidence")
     criterion = models.CharField(_("tiêu chí"), max_length=20)
     # Outside the web root, under a random name with the extension read from the bytes (core.private).
-    file = models.FileField(_("tệp minh chứng"), storage=private_storage, upload_to="evidence/", max_length=200)
+    file = models.FileField(
+        _("tệp minh chứng"), storage=private_storage, upload_to="evidence/", max_length=200
+    )
     name = models.CharField(_("tên tệp tải lên"), max_length=200, blank=True)
     content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
