@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,7 @@ ALLOWED_HOSTS = [
 # Security. Sessions, CSRF tokens and recovery codes are signed with SECRET_KEY: production (OCOP_DEBUG=0)
 # refuses to start with the development key or a short one.
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
-    raise ImproperlyConfigured(
+    raise SystemExit(  # a message for the operator, not a traceback
         "OCOP_SECRET_KEY: môi trường thật (OCOP_DEBUG=0) cần một khóa bí mật riêng, ít nhất 50 ký tự ngẫu "
         "nhiên, không phải khóa phát triển. Tạo một khóa: "
         "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
@@ -87,10 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "ocop.accounts.middleware.SecondFactorMiddleware",
     # After authentication (the API is limited per user or token) and the locale (its 429 page is translated).
     "ocop.core.throttle.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop.accounts.middleware.SecondFactorMiddleware",  # after messages: it says why it logged out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]

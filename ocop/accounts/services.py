@@ -131,7 +131,7 @@ def two_factor_enabled(user) -> bool:
 
 def _recovery_hash(code: str) -> str:
     plain = "".join(code.split()).replace("-", "").upper()
-    return salted_hmac("ocop.accounts.recovery", plain).hexdigest()
+    return salted_hmac("ocop.accounts.recovery", plain, algorithm="sha256").hexdigest()
 
 
 def _new_recovery_codes(user) -> list[str]:
