@@ -588,18 +588,18 @@ def _sqlite_swap(new: Path) -> None:
 
 
 def _pg_restore(tar: tarfile.TarFile, member: tarfile.TarInfo, manifest: dict, staging: Path, bar) -> None:
-    """pg_restore --clean --if-exists --no-owner, fed from the archive, run by psql in one transaction that
-    first drops the tables the dump does not have (from migrations newer than the backup), so a failure
-    anywhere leaves the database as it was."""
+    """pg_restore --clean --if-exists --no-owner, fed from the archive, run by psql in one transaction, so a
+    failure anywhere leaves the database as it was. The transaction first drops every table of the schema:
+    pg_restore's own clean-up cannot drop the scan log's partitions (it drops their inherited primary keys
+    one by one, which PostgreSQL refuses), nor tables of migrations newer than the backup."""
     connections.close_all()
     env = _pg_env(connection.settings_dict)
     with connection.cursor() as cursor:
-        current = set(_table_names(cursor, "postgresql"))
+        current = _table_names(cursor, "postgresql")
     connections.close_all()
-    extra = sorted(current - set(manifest["database"]["tables"]))
-    prefix = f"SET lock_timeout = '{PG_LOCK_TIMEOUT}';\n" + "".join(
-        f"DROP TABLE IF EXISTS {connection.ops.quote_name(t)} CASCADE;\n" for t in extra
-    )
+    prefix = f"SET lock_timeout = '{PG_LOCK_TIMEOUT}';\n"
+    if current:
+        prefix += f"DROP TABLE IF EXISTS {', '.join(map(connection.ops.quote_name, current))} CASCADE;\n"
     errors = [staging / "pg_restore.err", staging / "psql.err"]
     with open(errors[0], "wb") as restore_err, open(errors[1], "wb") as psql_err:
         psql = subprocess.Popen(

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -37,6 +38,7 @@ from ocop.traceability import services as traceability
 from ocop.traceability.models import StampBatch
 
 LAI_CHAU = 12
+ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 
 
 def _pdf() -> bytes:
@@ -369,19 +371,14 @@ def test_a_valid_checksum_over_a_broken_database_changes_nothing(scratch, change
     _refused(broken, code, data, scratch)
 
 
-def test_restore_without_yes_in_a_script_is_refused(scratch, changed, monkeypatch):
-    good = changed[1]
+def test_restore_asks_first_and_a_script_needs_yes(scratch, changed, monkeypatch, capsys):
+    data, good = changed
     before = _state()
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: cron, CI, a pipe
     with pytest.raises(CommandError) as e:
         call_command("restore", str(good), verbosity=0)
     assert "--yes" in str(e.value) and e.value.returncode == 2
     assert _state() == before
-
-
-def test_restore_asks_and_stops_unless_told_co(scratch, changed, monkeypatch, capsys):
-    data, good = changed
-    before = _state()
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -397,9 +394,8 @@ def test_restore_asks_and_stops_unless_told_co(scratch, changed, monkeypatch, ca
     assert Product.objects.get(pk=data["tea"]).name == "Chè Shan tuyết Tam Đường"
 
 
+@pytest.mark.skipif(not ON_SQLITE, reason="SQLite's online copy; PostgreSQL dumps an exported snapshot")
 def test_sqlite_backup_is_consistent_while_another_connection_writes(scratch):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's online copy; PostgreSQL dumps an exported snapshot")
     _data()
     path = connection.settings_dict["NAME"]
     connection.close()
@@ -440,9 +436,8 @@ def test_sqlite_backup_is_consistent_while_another_connection_writes(scratch):
     db.close()
 
 
+@pytest.mark.skipif(not ON_SQLITE, reason="PostgreSQL waits for locks with a timeout instead")
 def test_sqlite_restore_refuses_while_the_server_has_the_database_open(scratch, changed):
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL waits for locks with a timeout instead")
     data, good = changed
     server = sqlite3.connect(connection.settings_dict["NAME"])
     server.execute("SELECT COUNT(*) FROM registry_product").fetchone()
@@ -452,9 +447,8 @@ def test_sqlite_restore_refuses_while_the_server_has_the_database_open(scratch, 
         server.close()
 
 
+@pytest.mark.skipif(ON_SQLITE, reason="PostgreSQL only")
 def test_postgresql_restore_drops_tables_newer_than_the_backup(scratch, changed):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
     _data, good = changed
     with connection.cursor() as cursor:
         cursor.execute(
