@@ -491,9 +491,8 @@ def backup_verify(*, path: Path, progress: bool = False) -> dict:
             raise _corrupt(_("thiếu %(name)s") % {"name": missing[0]})
     if manifest["database"]["member"] not in seen:
         raise _corrupt(_("thiếu cơ sở dữ liệu"))
-    unknown = sorted(
-        f"{app}.{name}" for app, name in manifest["migrations"] if (app, name) not in known_migrations()
-    )
+    known = known_migrations()
+    unknown = sorted(f"{app}.{name}" for app, name in manifest["migrations"] if (app, name) not in known)
     if unknown:
         raise OcopError(
             "backup_migrations_unknown",
