@@ -418,14 +418,11 @@ def backup_create(*, out: Path | None = None, progress: bool = False) -> BackupR
 # --- Verify ---------------------------------------------------------------------------------------------
 
 
-def _safe_name(name: str) -> bool:
+def _safe_name(name: str, database: str) -> bool:
+    """The database member, or a file that stays inside one of the roots once extracted."""
     path = PurePosixPath(name)
-    return (
-        not path.is_absolute()
-        and ".." not in path.parts
-        and len(path.parts) >= 2
-        and (path.parts[0] in ROOTS or name in (SQLITE_MEMBER, PG_MEMBER))
-    )
+    inside = not path.is_absolute() and ".." not in path.parts and len(path.parts) >= 2
+    return name == database or (inside and path.parts[0] in ROOTS)
 
 
 def _open(path: Path) -> tarfile.TarFile:
@@ -439,12 +436,17 @@ def _open(path: Path) -> tarfile.TarFile:
         raise _corrupt(_("không phải tệp .tar của OCOP")) from e
 
 
+def _is_pair(migration) -> bool:
+    return isinstance(migration, list) and len(migration) == 2 and all(isinstance(x, str) for x in migration)
+
+
 def _read_manifest(tar: tarfile.TarFile) -> dict:
     try:
         member = tar.getmember(MANIFEST)
         manifest = json.loads(tar.extractfile(member).read().decode())
         shaped = all(isinstance(manifest.get(k), dict) for k in ("members", "counts", "database"))
-        if not shaped or not isinstance(manifest.get("migrations"), list):
+        pairs = manifest.get("migrations")
+        if not shaped or not isinstance(pairs, list) or not all(_is_pair(m) for m in pairs):
             raise ValueError("manifest shape")
         database = manifest["database"]
         if (database.get("vendor"), database.get("member")) not in VENDOR_MEMBERS:
@@ -468,7 +470,7 @@ def backup_verify(*, path: Path, progress: bool = False) -> dict:
     path = Path(path)
     with _open(path) as tar:
         manifest = _read_manifest(tar)
-        expected = manifest["members"]
+        expected, database = manifest["members"], manifest["database"]["member"]
         seen = set()
         try:
             total = sum(int(m["size"]) for m in expected.values())
@@ -476,7 +478,8 @@ def backup_verify(*, path: Path, progress: bool = False) -> dict:
                 for member in tar:
                     if member.name == MANIFEST:
                         continue
-                    if member.name not in expected or not member.isfile() or not _safe_name(member.name):
+                    name = member.name
+                    if name not in expected or not member.isfile() or not _safe_name(name, database):
                         raise _corrupt(_("có mục lạ «%(name)s»") % {"name": member.name})
                     reader = _Hashing(tar.extractfile(member), bar)
                     while reader.read(CHUNK):

@@ -188,11 +188,9 @@ def _change_everything(data: dict, tmp: Path) -> None:
     (tmp / "media" / "products" / "ghi-them.jpg").write_bytes(b"uploaded after the backup")
 
 
-def _repack(
-    source: Path, target: Path, *, replace: dict | None = None, rehash: bool = True, edit=None
-) -> None:
-    """Copy an archive, replacing members' bytes, recomputing their checksums (rehash) and editing the
-    manifest — to build archives that are wrong in exactly one way."""
+def _repack(source: Path, target: Path, *, replace: dict | None = None, extra: dict | None = None, edit=None):
+    """Copy an archive, replacing or adding members (listed in the manifest with their right checksums) and
+    editing the manifest — to build archives that are wrong in exactly one way."""
     replace = replace or {}
     with tarfile.open(source) as tar:
         manifest = json.loads(tar.extractfile(backup.MANIFEST).read())
@@ -200,13 +198,18 @@ def _repack(
     with tarfile.open(target, "w") as out:
         for member, data in members:
             data = replace.get(member.name, data)
-            if rehash and member.name in replace:
+            if member.name in replace:
                 manifest["members"][member.name] = {
                     "size": len(data),
                     "sha256": hashlib.sha256(data).hexdigest(),
                 }
             member.size = len(data)
             out.addfile(member, io.BytesIO(data))
+        for name, data in (extra or {}).items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+            manifest["members"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         if edit:
             edit(manifest)
         text = json.dumps(manifest).encode()
@@ -308,23 +311,15 @@ def test_archive_from_newer_code_or_with_foreign_members_is_refused(scratch, cha
     error = _refused(future, "backup_migrations_unknown", data, scratch)
     assert "registry.9999_from_the_future" in error.message
 
-    # A member that would land outside the file roots, listed with a correct checksum, is still refused.
-    evil = scratch / "evil.tar"
-    payload = b"owned"
-
-    def add_evil(manifest):
-        manifest["members"]["media/../../evil.txt"] = {
-            "size": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-        }
-
-    _repack(good, evil, edit=add_evil)
-    with tarfile.open(evil, "a") as tar:
-        info = tarfile.TarInfo("media/../../evil.txt")
-        info.size = len(payload)
-        tar.addfile(info, io.BytesIO(payload))
-    _refused(evil, "backup_corrupt", data, scratch)
+    # A member that would land outside the file roots, or a second database, is refused even though the
+    # manifest lists it with the right checksum; so is a manifest whose migrations are not (app, name).
+    for name in ("media/../../evil.txt", "/tmp/evil.txt", "database/second.db"):
+        bad = scratch / "extra.tar"
+        _repack(good, bad, extra={name: b"owned"})
+        _refused(bad, "backup_corrupt", data, scratch)
     assert not (scratch.parent / "evil.txt").exists()
+    _repack(good, bad, edit=lambda m: m["migrations"].append("registry"))
+    _refused(bad, "backup_corrupt", data, scratch)
 
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     member = {"sqlite": backup.SQLITE_MEMBER, "postgresql": backup.PG_MEMBER}
