@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -89,7 +90,7 @@ def scan_count() -> int:
 class Server:
     """gunicorn serving the app (plus /bench/constant) with DEBUG off and rate limits off."""
 
-    def __init__(self, work: Path, *, workers: int, env: dict | None = None) -> None:
+    def __init__(self, work: Path, *, workers: int, stderr=None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         full_env = dict(
@@ -97,8 +98,8 @@ class Server:
             DJANGO_SETTINGS_MODULE="bench_settings",
             OCOP_DEBUG="0",
             OCOP_RATE_LIMITS="off",
+            OCOP_SSL_REDIRECT="0",  # plain HTTP on loopback
             PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
-            **(env or {}),
         )
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         cmd = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"]
@@ -106,6 +107,7 @@ class Server:
             [*cmd, "ocop.wsgi"],
             env=full_env,
             cwd=work,
+            stderr=stderr,
         )
         for _ in range(300):
             try:
@@ -115,7 +117,6 @@ class Server:
                 if self.proc.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.1)
-        self.workers = self._children()
 
     def _children(self) -> list[int]:
         path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
@@ -211,9 +212,11 @@ def parse_wrk(out: str) -> dict:
         "socket_detail": errors.group(0) if errors else "Socket errors: none",
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "latency": dict(re.findall(r"^\s+(\d+)%\s+([\d.]+\w+)$", out, re.M)),
-        "scans": int(lua.group(1)),
-        "scans_ok": int(lua.group(2)),
-        "tails": int(lua.group(3)),
+        **(
+            {"scans": int(lua.group(1)), "scans_ok": int(lua.group(2)), "tails": int(lua.group(3))}
+            if lua
+            else {}
+        ),
     }
 
 
@@ -244,6 +247,9 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     if args.seconds <= TAIL_SECONDS:
         sys.exit(f"--seconds must be more than {TAIL_SECONDS}")
+    # Production settings (DEBUG off) want a real key; the set-up and the server share it, so the stamps
+    # issued here verify there.
+    os.environ.setdefault("OCOP_SECRET_KEY", secrets.token_urlsafe(50))
     url = os.environ.get("DATABASE_URL", "")
     with contextlib.ExitStack() as stack:
         if url.startswith("postgres"):
