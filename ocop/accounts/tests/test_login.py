@@ -209,3 +209,15 @@ def test_account_page_links(client, lai_chau_officer, producer_user):
     client.force_login(producer_user)
     page = client.get("/tai-khoan/").content.decode()
     assert "/tai-khoan/xac-thuc-hai-lop/" not in page  # producers have no second factor
+
+
+def test_an_administrator_unlocks_by_deleting_the_lock_in_admin(client, national, lai_chau_officer):
+    _fail(client, "laichau", 5)
+    national.is_staff = national.is_superuser = True
+    national.save()
+    admin = type(client)()
+    admin.force_login(national)
+    lock = Lockout.objects.get()
+    assert "laichau" in admin.get("/admin/accounts/lockout/").content.decode()
+    admin.post(f"/admin/accounts/lockout/{lock.pk}/delete/", {"post": "yes"})
+    assert _post(client, "laichau", PASSWORD).status_code == 302

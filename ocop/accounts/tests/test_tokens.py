@@ -232,3 +232,13 @@ def test_cli_create_list_revoke(lai_chau_officer, capsys):
         call_command("tokens", "create", "--user", "laichau", "--name", "x", "--days", "400")
     with pytest.raises(CommandError):
         call_command("tokens", "create", "--user", "khongcoai", "--name", "x")
+
+
+def test_admin_shows_keys_without_their_hash(client, national, lai_chau_officer):
+    national.is_staff = national.is_superuser = True
+    national.save()
+    _token(lai_chau_officer)
+    token = ApiToken.objects.get()
+    client.force_login(national)
+    page = client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
+    assert token.prefix in page and token.secret_hash not in page
