@@ -99,7 +99,7 @@ class PlaceOut(Schema):
     lon: float | None
 
 
-class ProductOut(Schema):
+class PublicProductOut(Schema):
     id: str
     code: str
     name: str
@@ -124,7 +124,7 @@ class ProductOut(Schema):
     sales_points: list[PlaceOut]
 
 
-@router.get("/public/products/{pid}", response=ProductOut, auth=None, summary="Một sản phẩm OCOP")
+@router.get("/public/products/{pid}", response=PublicProductOut, auth=None, summary="Một sản phẩm OCOP")
 def product(request, pid: str):
     today = datetime.date.today()
     page = selectors.product_page(pid, today)
@@ -169,7 +169,7 @@ def _place(sp) -> dict:
     }
 
 
-class ProvinceOut(Schema):
+class PublicProvinceOut(Schema):
     code: int
     name: str
     products: int
@@ -181,7 +181,9 @@ class ProvinceOut(Schema):
     online_share: int
 
 
-@router.get("/public/provinces/{code}", response=ProvinceOut, auth=None, summary="Số liệu OCOP của một tỉnh")
+@router.get(
+    "/public/provinces/{code}", response=PublicProvinceOut, auth=None, summary="Số liệu OCOP của một tỉnh"
+)
 def province(request, code: int):
     prov = Province.objects.filter(code=code).first()
     if prov is None:
