@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ocop.accounts.apiauth import api_auth
 from ocop.core.errors import OcopError
@@ -36,6 +36,22 @@ def _unauthenticated(request, exc):
     return api.create_response(
         request, {"code": "unauthenticated", "message": _("Cần đăng nhập.")}, status=401
     )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    """Errors django-ninja raises itself, in the project's shape (it would answer {"detail": …})."""
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        body = {
+            "code": "csrf_failed",
+            "message": _(
+                "Thiếu mã chống giả mạo (CSRF) của phiên đăng nhập: gửi kèm tiêu đề X-CSRFToken bằng giá trị "
+                "cookie csrftoken, hoặc dùng khóa API (Authorization: Bearer …)."
+            ),
+        }
+    else:
+        body = {"code": f"http_{exc.status_code}", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)
