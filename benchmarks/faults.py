@@ -18,8 +18,9 @@ starts, restarts and deletes; the shared server on 5432 and DATABASE_URL are nev
 2. PostgreSQL restarted under load. The app (gunicorn, 2 workers) serves scans of 5,000 real stamps to wrk;
    a few seconds in, the cluster is restarted (`pg_ctl stop -m fast`, then start). Checks: answers fail
    only between the stop and shortly after the start (1 s grace), they succeed again without restarting the
-   app, and every scan answered 2xx is in the scan log (its writer keeps and retries its batch). Prints the
-   outage, the window of failed answers and the recovery time.
+   app; restarted once more with no load, the next 10 scans succeed (a worker idle during the outage must
+   not fail on its dead connection); every scan answered 2xx is in the scan log (its writer keeps and
+   retries its batch). Prints the outage, the window of failed answers and the recovery time.
 
 Exit status 1 when a check fails.
 """
@@ -36,6 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from _setup import ROOT
@@ -43,6 +46,7 @@ from scan_load import LUA_CLOCK, TAIL_SECONDS, Server, free_port, lua_table
 
 PG_BIN = Path(os.environ.get("OCOP_PG_BIN", "/usr/lib/postgresql/15/bin"))
 OCOP = [sys.executable, "-m", "ocop"]
+IDLE_SCANS = 10  # sequential scans after a restart with no load: more than the 2 workers
 GRACE = 1.0  # seconds after the database is back during which answers may still fail
 failures: list[str] = []
 
@@ -322,6 +326,14 @@ end
 )
 
 
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
 def restart_under_load(cluster: Cluster, work: Path, paths: list[str], seconds: int) -> None:
     from django.db import connection
     from scan_load import parse_wrk, scan_count, wait_for_log
@@ -365,6 +377,12 @@ def restart_under_load(cluster: Cluster, work: Path, paths: list[str], seconds: 
                 for t, status, kind in (line.split() for line in f.read_text().splitlines())
             )
             accepted = sum(1 for _t, status, kind in answers if kind == "s" and 200 <= status < 300)
+            # Again with no request during the outage: a worker's next request must not fail on its dead
+            # connection (CONN_HEALTH_CHECKS), nor the scan log writer's.
+            cluster.stop("fast")
+            cluster.start()
+            idle = [status_of(server.base + p) for p in paths[:IDLE_SCANS]]
+            accepted += sum(1 for status in idle if 200 <= status < 300)
             logged = wait_for_log(before + accepted, timeout=30) - before
         finally:
             server.stop()
@@ -391,6 +409,10 @@ def restart_under_load(cluster: Cluster, work: Path, paths: list[str], seconds: 
     check(
         len(after) > 0 and all(200 <= s < 300 for _t, s, _k in after),
         f"after it, without restarting the app: {len(after):,} answers, all 2xx",
+    )
+    check(
+        all(200 <= status < 300 for status in idle),
+        f"restarted while idle: the next {IDLE_SCANS} scans answered {sorted(set(idle))}",
     )
     check(
         logged == accepted,
