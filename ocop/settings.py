@@ -118,7 +118,9 @@ WSGI_APPLICATION = "ocop.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections are checked before a request reuses them: after the database restarts, a worker
+    # that was idle during the outage would otherwise fail its next request (benchmarks/faults.py).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("OCOP_TEST_DB", "test_ocop")
 else:
