@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from .models import Commune, Province
 from .services import resolve_address
@@ -28,7 +28,7 @@ def provinces(request):
 
 
 @router.get("/provinces/{code}/communes", response=list[CommuneOut], auth=None)
-def communes(request, code: int):
+def communes(request, code: int = Path(..., ge=1, le=999)):  # an unbounded int overflowed SQLite
     return [_commune(c) for c in Commune.objects.filter(province_id=code).select_related("province")]
 
 
