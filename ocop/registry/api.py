@@ -3,7 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ocop.core.audit import history
 from ocop.geo.models import Commune
@@ -120,8 +120,20 @@ def _audit(obj) -> list[dict]:
     ]
 
 
+# Bounded: a negative slice or a number past 64 bits was a 500 (found by the hostile-input tests).
+PROVINCE = Query(None, ge=1, le=999)
+LIMIT = Query(50, ge=0)  # more than 500 still gives 500
+OFFSET = Query(0, ge=0, le=10**9)
+
+
 @router.get("/producers", response=list[ProducerOut])
-def producer_list(request, q: str = "", province: int | None = None, limit: int = 50, offset: int = 0):
+def producer_list(
+    request,
+    q: str = "",
+    province: int | None = PROVINCE,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+):
     qs = Producer.objects.visible_to(request.user)
     if q:
         qs = qs.search(q)
@@ -160,11 +172,11 @@ def producer_update(request, pid: str, payload: ProducerPatch):
 def product_list(
     request,
     q: str = "",
-    province: int | None = None,
+    province: int | None = PROVINCE,
     star: int | None = None,
     product_set: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     qs = Product.objects.visible_to(request.user).with_related()
     if q:
