@@ -5,7 +5,7 @@ import datetime
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from ocop.geo.models import Province
 from ocop.monitoring.models import SalesPoint
@@ -203,7 +203,7 @@ def province(request, code: int):
 
 
 @router.get("/public/sales-points", response=list[PlaceOut], auth=None, summary="Điểm bán sản phẩm OCOP")
-def sales_points(request, province: int | None = None):
+def sales_points(request, province: int | None = Query(None, ge=1, le=999)):
     qs = SalesPoint.objects.filter(active=True).select_related("commune__province").order_by("name")
     if province:
         qs = qs.filter(commune__province_id=province)
@@ -224,7 +224,7 @@ class FairOut(Schema):
 @router.get(
     "/public/fairs", response=list[FairOut], auth=None, summary="Hội chợ, triển lãm sắp và đang diễn ra"
 )
-def fairs(request, province: int | None = None):
+def fairs(request, province: int | None = Query(None, ge=1, le=999)):
     upcoming, _past = selectors.fairs_of(province, datetime.date.today())
     return [
         {
