@@ -26,6 +26,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -256,6 +257,10 @@ def main() -> None:
             os.environ["DATABASE_URL"] = stack.enter_context(
                 fresh_postgres(url, f"ocop_scan_load_{os.getpid()}")
             )
+        if not os.environ.get("OCOP_WORK_DIR"):
+            work = Path(tempfile.mkdtemp(prefix="ocop-scan-load-"))
+            os.environ["OCOP_WORK_DIR"] = str(work)
+            stack.callback(shutil.rmtree, work, ignore_errors=True)
         ok = run(args)
     if not ok:
         sys.exit(1)
