@@ -31,7 +31,8 @@ class RegionQuerySet(models.QuerySet):
         return self if q is None else self.filter(q)
 
     def search(self, text: str):
-        words = fold_words(text).split()
+        # No name is longer than 255 characters; SQLite refuses a LIKE pattern over 50,000 bytes (a 500).
+        words = fold_words(text[:255]).split()
         qs = self
         for w in words:
             qs = qs.filter(search_folded__contains=w)
