@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.forms import date_field
+from ocop.core.forms import ModelMultipleChoiceField, date_field
 from ocop.evaluation.models import Certificate
 from ocop.geo.models import Commune
 from ocop.registry.models import Product
@@ -122,7 +122,7 @@ class SalesPointForm(forms.Form):
         label=_("Kinh độ"), required=False, min_value=102, max_value=110, decimal_places=5
     )
     opened_on = date_field(_("Ngày mở"), required=False)
-    products = forms.ModelMultipleChoiceField(
+    products = ModelMultipleChoiceField(
         label=_("Sản phẩm OCOP bày bán"),
         queryset=Product.objects.none(),
         required=False,
