@@ -95,6 +95,8 @@ def client_key(remote_addr: str, forwarded_for: str | None, trusted: tuple[Netwo
     X-Forwarded-For is walked from the right (each proxy appends the address it received the request from)
     past the trusted proxies, and the first other address is the client. Entries left of it were written
     by the client itself and are ignored. IPv6 clients are counted per /64, the block one subscriber gets."""
+    if not trusted and remote_addr and ":" not in remote_addr:
+        return remote_addr  # IPv4 from the server's socket, no proxy to ask: the common case, kept cheap
     ip = _address(remote_addr or "")
     if ip is None:
         return remote_addr or "unknown"

@@ -13,11 +13,13 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -47,16 +49,34 @@ class Rule:
         )
 
 
-@lru_cache(maxsize=8)
-def _rules(spec: tuple) -> tuple[Rule, ...]:
-    return tuple(
-        Rule(limit, frozenset(methods.split()), re.compile(path), needs_query, per == "user")
-        for limit, methods, path, needs_query, per in spec
-    )
+@dataclass(frozen=True)
+class Config:
+    limits: dict[str, ratelimit.Limit]
+    rules: tuple[Rule, ...]  # those whose limit is on
+    trusted: tuple[ratelimit.Network, ...]
+    cache: str
 
 
-_limits = lru_cache(maxsize=8)(ratelimit.parse_limits)
-_trusted = lru_cache(maxsize=8)(ratelimit.parse_networks)
+_config: list[Config] = []  # read once; tests change the settings (setting_changed below)
+
+
+def config() -> Config:
+    if not _config:
+        limits = ratelimit.parse_limits(settings.OCOP_RATE_LIMITS)
+        rules = tuple(
+            Rule(limit, frozenset(methods.split()), re.compile(path), needs_query, per == "user")
+            for limit, methods, path, needs_query, per in settings.OCOP_RATE_LIMIT_RULES
+            if limit in limits
+        )
+        trusted = ratelimit.parse_networks(settings.OCOP_TRUSTED_PROXIES)
+        _config.append(Config(limits, rules, trusted, settings.OCOP_RATE_LIMIT_CACHE))
+    return _config[0]
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):
+    if setting.startswith("OCOP_RATE_LIMIT") or setting in ("OCOP_TRUSTED_PROXIES", "CACHES"):
+        _config.clear()
 
 
 def _wants_json(request) -> bool:
@@ -90,27 +110,45 @@ def _bump(cache: BaseCache, key: str, delta: int, ttl: int) -> int:
         return cache.incr(key, delta)
 
 
+_REDIS_COUNT = """
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {current, redis.call('GET', KEYS[2])}
+"""
+
+
+def _count(cache: BaseCache, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
+    """Add one to this window's counter; its new value and the previous window's."""
+    if isinstance(cache, RedisCache):
+        # One Redis command instead of four (Django's incr first asks whether the key exists, then add,
+        # incr, get), atomic on the server. Integers are stored plain by Django's Redis serializer, so
+        # cache.get reads these counters too. The script object (with its client) is kept: building a
+        # redis.Redis costs ≈ 0.3 ms, more than the round trip.
+        script = getattr(cache, "_ocop_counter_script", None)
+        if script is None:
+            client = cache._cache.get_client(key, write=True)
+            script = cache._ocop_counter_script = client.register_script(_REDIS_COUNT)
+        current, previous = script(
+            keys=[cache.make_and_validate_key(key), cache.make_and_validate_key(previous_key)], args=[ttl]
+        )
+        return current, int(previous or 0)
+    return _bump(cache, key, 1, ttl), cache.get(previous_key, 0)
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.paused_until = 0.0
 
     def __call__(self, request):
-        limits = _limits(settings.OCOP_RATE_LIMITS)
-        if not limits:
-            return self.get_response(request)
-        rules = [
-            r
-            for r in _rules(tuple(settings.OCOP_RATE_LIMIT_RULES))
-            if r.limit in limits and r.matches(request)
-        ]
+        conf = config()
+        rules = [r for r in conf.rules if r.matches(request)]
         if not rules or time.monotonic() < self.paused_until:
             return self.get_response(request)
-        cache = caches[settings.OCOP_RATE_LIMIT_CACHE]
+        limits = conf.limits
+        cache = caches[conf.cache]
         address = ratelimit.client_key(
-            request.META.get("REMOTE_ADDR", ""),
-            request.META.get("HTTP_X_FORWARDED_FOR"),
-            _trusted(settings.OCOP_TRUSTED_PROXIES),
+            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR"), conf.trusted
         )
         now = time.time()
         token_rules = []
@@ -166,8 +204,7 @@ class RateLimitMiddleware:
         index, elapsed = ratelimit.window(now, limit)
         prefix = f"rl:{name}:{who}:"
         key = prefix + str(index)
-        current = _bump(cache, key, 1, 2 * limit.seconds + 1)
-        previous = cache.get(prefix + str(index - 1), 0)
+        current, previous = _count(cache, key, prefix + str(index - 1), 2 * limit.seconds + 1)
         if ratelimit.estimate(current, previous, elapsed, limit) <= limit.requests:
             return key, 0
         return key, ratelimit.retry_after(current - 1, previous, elapsed, limit)
@@ -188,7 +225,7 @@ class RateLimitMiddleware:
         log.warning(
             "rate limits paused for %.0f s: the cache %r failed",
             PAUSE_AFTER_FAILURE,
-            settings.OCOP_RATE_LIMIT_CACHE,
+            config().cache,
             exc_info=True,
         )
 
