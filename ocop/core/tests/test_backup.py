@@ -79,7 +79,9 @@ def template(django_db_setup, django_db_blocker, tmp_path_factory):
         original.close()  # createdb -T needs the template database free; no test is running yet
     subprocess.run(["createdb", "-T", base["NAME"], name], env=_pg_env(base), check=True, capture_output=True)
     yield name
-    subprocess.run(["dropdb", "--if-exists", name], env=_pg_env(base), check=True, capture_output=True)
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", name], env=_pg_env(base), check=True, capture_output=True
+    )
 
 
 @pytest.fixture
@@ -107,7 +109,7 @@ def scratch(db, template, django_db_blocker, settings, tmp_path):
         connections["default"] = original
         if original.vendor == "postgresql":
             subprocess.run(
-                ["dropdb", "--if-exists", name], env=_pg_env(base), check=True, capture_output=True
+                ["dropdb", "--if-exists", "--force", name], env=_pg_env(base), check=True, capture_output=True
             )
 
 
