@@ -232,7 +232,7 @@ def test_guessing_the_path_under_media_finds_nothing(client, settings, dossier, 
     ev = add(dossier, producer_user, PDF, "hop-dong.pdf")
     client.force_login(producer_user)
     for guess in (ev.file.name, f"evidence/{ev.name}", f"../private/{ev.file.name}"):
-        assert client.get(f"/media/{guess}").status_code == 404
+        assert client.get(f"/media/{guess}").status_code in (400, 404)  # 400: a path outside the root
         with pytest.raises((Http404, SuspiciousFileOperation)):  # what `./run demo` (DEBUG) mounts on /media/
             serve(RequestFactory().get("/"), guess, document_root=settings.MEDIA_ROOT)
 
