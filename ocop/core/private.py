@@ -87,8 +87,6 @@ def read_limited(file, *, kind: str, field: str) -> bytes:
 def _too_large(kind: str, field: str):
     if kind == "photo":
         message = _("Ảnh lớn quá %(mb)s MB: hãy chụp lại ở độ phân giải thấp hơn hoặc gửi ảnh nhỏ hơn.")
-    elif kind == "import":
-        message = _("Tệp lớn quá %(mb)s MB: hãy chia nhỏ danh sách.")
     else:
         message = _(
             "Tệp minh chứng lớn quá %(mb)s MB: hãy nén, chia nhỏ hoặc chụp lại với độ phân giải thấp hơn."
