@@ -33,9 +33,10 @@ PAGE_SIZE = 25
 
 def _int(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if abs(number) < 2**31 else None  # a longer number overflowed SQLite (a 500)
 
 
 def filtered_products(request):
