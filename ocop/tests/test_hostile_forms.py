@@ -392,8 +392,13 @@ def test_hostile_path_parameters(db, world, name, username):
     assert counts() == before
 
 
+# In form fields: SQL "DROP" and "-1" add nothing to "' OR 1=1 --" and the huge number; traversal is
+# attacked in paths and stamp links.
+FIELD_PAYLOADS = {k: v for k, v in PAYLOADS.items() if k not in ("drop", "negative", "traversal")}
+
+
 def _attack_fields(client, name, path, get_names, post_names, world):
-    for key, payload in PAYLOADS.items():
+    for key, payload in FIELD_PAYLOADS.items():
         if get_names:
             r = client.get(path, dict.fromkeys(get_names, payload))
             assert_safe(r, f"GET {path} {key} in {sorted(get_names)}")
