@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -20,3 +22,34 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse a NUL character in the path, the query string or a form or JSON body (400), before any view.
+
+    PostgreSQL cannot store or even compare text containing NUL: a lookup such as /san-pham/%00/ raised
+    psycopg's DataError, a 500 on every page with an identifier in its path. No person types one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request):
+            message = _("Địa chỉ hoặc dữ liệu gửi lên chứa ký tự NUL (\\0). Hãy bỏ ký tự đó rồi gửi lại.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "nul_character", "message": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    kind = request.content_type
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())
+    if kind == "application/json":
+        return b"\\u0000" in request.body
+    return False
