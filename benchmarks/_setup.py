@@ -3,6 +3,7 @@ DATABASE_URL one), demo data for Lai Châu, and a product with a live certificat
 
 import os
 import resource
+import secrets
 import statistics
 import sys
 import tempfile
@@ -12,6 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The benchmarks send hundreds of requests a minute from one client: rate limits off unless asked for.
 os.environ.setdefault("OCOP_RATE_LIMITS", "off")
+# Servers started with DEBUG off refuse the development key; set-up and server must share one key (stamp
+# codes derive from it), so it is chosen here, before either starts.
+os.environ.setdefault("OCOP_SECRET_KEY", secrets.token_urlsafe(50))
 
 
 def rss_mb() -> float:

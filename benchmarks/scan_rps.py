@@ -78,6 +78,7 @@ def main() -> None:
         os.environ,
         DJANGO_SETTINGS_MODULE="bench_settings",
         OCOP_DEBUG="0",
+        OCOP_SSL_REDIRECT="0",  # plain HTTP on loopback
         PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'benchmarks'}",
     )
     server = subprocess.Popen(

@@ -96,7 +96,10 @@ def _fetchone(db, with_others: bool, params: list) -> tuple | None:
             return cursor.fetchone()
     # Otherwise the driver's own cursor, with the driver's placeholders: Django's cursor (SQLite's rewrites
     # %s to ? with a regular expression on every call) costs more than the query itself. Errors are still
-    # Django's, and a connection that failed is still closed at the end of the request.
+    # Django's, and a connection that failed is still closed at the end of the request. Django's cursor would
+    # first check a persistent connection's health (CONN_HEALTH_CHECKS): after a database restart a worker
+    # idle during the outage answered 500 on its dead connection (benchmarks/faults.py).
+    db.close_if_health_check_failed()
     db.ensure_connection()
     placeholder = "?" if db.Database.paramstyle == "qmark" else "%s"
     with db.wrap_database_errors:
