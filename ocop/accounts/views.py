@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from ocop.core.codes import ALPHABET
 from ocop.core.errors import OcopError
 from ocop.core.http import form_error
 
@@ -188,6 +190,8 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, prefix: str):
+    if len(prefix) != 8 or not set(prefix) <= set(ALPHABET):  # never send a NUL or 100 kB to the database
+        raise Http404
     token = get_object_or_404(ApiToken, owner=request.user, prefix=prefix)
     try:
         services.token_revoke(actor=request.user, token=token)

@@ -242,3 +242,10 @@ def test_admin_shows_keys_without_their_hash(client, national, lai_chau_officer)
     client.force_login(national)
     page = client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
     assert token.prefix in page and token.secret_hash not in page
+
+
+@pytest.mark.parametrize("prefix", ["ABC%00DEFG", "x" * 5000, "abcdefgh"])
+def test_revoke_url_with_a_malformed_prefix_is_refused(client, lai_chau_officer, prefix):
+    client.force_login(lai_chau_officer)
+    # 400: a NUL byte in a path may be refused before the view (another middleware); never a 500.
+    assert client.post(f"/tai-khoan/khoa-api/{prefix}/thu-hoi/").status_code in (400, 404)
