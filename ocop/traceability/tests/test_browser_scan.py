@@ -31,13 +31,27 @@ def _verdict(page):
 
 def test_scanning_stamps_on_a_phone(browser, live_server, samples):
     base = live_server.url
-    phone = browser.new_page(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    phone = browser.new_page(
+        viewport=PHONE,
+        locale="vi-VN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": 22.39, "longitude": 103.46},  # near Lai Châu's seat
+        permissions=["geolocation"],
+    )
+    refused = []
+    phone.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
 
     phone.goto(base + path_of(samples["genuine"]))
     assert _verdict(phone) == "Tem thật"
     assert "Hạt mắc ca khô Tam Đường" in phone.content() and "Hành trình sản phẩm" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     shot(phone, "stamp-1-genuine")
+    # The optional location button (a script file the Content-Security-Policy allows) sends the place.
+    phone.locator("#share").click()
+    phone.wait_for_function("document.getElementById('shared').textContent.length > 0")
+    assert phone.locator("#shared").inner_text() == "Cảm ơn bạn."
+    assert refused == []
 
     tampered = path_of(samples["genuine"])
     tampered = tampered[:-1] + ("2" if tampered[-1] != "2" else "3")
