@@ -49,7 +49,8 @@ def parse_path(path: str) -> Link:
     path = "/" + path.strip().lstrip("/").split("?", 1)[0].split("#", 1)[0]
     if path.startswith("/t/"):
         code = unquote(path[3:]).strip("/")
-        if not code or "/" in code:
+        # A decoded %00 reached PostgreSQL (which refuses NUL in text) through a consumer's fake report.
+        if not code or "/" in code or not code.isprintable():
             raise LinkError("not_a_stamp_link")
         return Link(code=code)
     if not path.startswith("/01/"):
