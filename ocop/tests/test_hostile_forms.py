@@ -515,8 +515,9 @@ def test_malformed_stamp_links(db, world, stamp_path):
     client = Client()
     assert_safe(client.get(stamp_path), f"GET {stamp_path[:100]}")
     r = client.get(stamp_path, HTTP_ACCEPT="application/json")
-    assert r.status_code in (200, 404), f"GET {stamp_path[:100]} as JSON: {r.status_code}"
-    assert r.json()["verdict"] in ("genuine", "warning", "counterfeit")
+    assert r.status_code in (200, 400, 404), f"GET {stamp_path[:100]} as JSON: {r.status_code}"
+    if r.status_code != 400:  # 400: a NUL refused before the view (RejectNulMiddleware)
+        assert r.json()["verdict"] in ("genuine", "warning", "counterfeit")
     assert_safe(client.get("/kiem-tra-tem/", {"ma": stamp_path}), f"check {stamp_path[:100]}")
     for base in ("https://ocop.example.vn", "javascript:alert(1)//", ""):
         r = client.get("/api/v1/verify", {"url": base + stamp_path})
