@@ -22,8 +22,10 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(fn, repeat: int) -> float:
-    fn()  # warm: caches, first compile
+def timed(fn, repeat: int, *, warm: bool = True) -> float:
+    """Median seconds of `repeat` runs, after one warm-up run (caches, first compile) unless warm=False."""
+    if warm:
+        fn()
     runs = []
     for _ in range(repeat):
         t = time.perf_counter()

@@ -14,22 +14,11 @@ import argparse
 import os
 import shutil
 import sqlite3
-import statistics
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
-from _setup import national_catalogue, rss_mb, scratch_django
-
-
-def median_time(fn, repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+from _setup import national_catalogue, rss_mb, scratch_django, timed
 
 
 def main() -> None:
@@ -121,13 +110,13 @@ def main() -> None:
 
         base_label = ("pg_dump -Fc + cp -r", "pg_restore -1 into an empty db + cp -r")
 
-    t_backup = median_time(ours_backup, args.repeat)
-    t_plain_backup = median_time(plain_backup, args.repeat)
-    t_restore = median_time(ours_restore, args.repeat)
-    t_plain_restore = median_time(plain_restore, args.repeat)
+    t_backup = timed(ours_backup, args.repeat, warm=False)
+    t_plain_backup = timed(plain_backup, args.repeat, warm=False)
+    t_restore = timed(ours_restore, args.repeat, warm=False)
+    t_plain_restore = timed(plain_restore, args.repeat, warm=False)
     if connection.vendor != "sqlite":
         subprocess.run(["dropdb", "--if-exists", empty], env=no_db, check=True)
-    t_verify = median_time(lambda: backup.backup_verify(path=archive), args.repeat)
+    t_verify = timed(lambda: backup.backup_verify(path=archive), args.repeat, warm=False)
     manifest = backup.backup_verify(path=archive)
     member = manifest["members"][manifest["database"]["member"]]["size"]
     mb = 1024 * 1024
