@@ -63,8 +63,10 @@ class Command(BaseCommand):
             _("Tệp công khai: %(media)s tệp; tệp riêng: %(private)s tệp.")
             % {"media": result.files["media"], "private": result.files["private"]},
             "",
-            f"{_('Bảng'):<26} {_('Bản sao lưu'):>12} {_('Sau khôi phục'):>14}",
         ]
+        # Translated outside the f-string: makemessages does not look inside f-strings.
+        table, archived, restored = _("Bảng"), _("Bản sao lưu"), _("Sau khôi phục")
+        lines.append(f"{table:<26} {archived:>12} {restored:>14}")
         expected = manifest["counts"]
         wrong = set(result.mismatched())
         shown = [k for k in backup.MAIN_TABLES if k in expected] + sorted(wrong - set(backup.MAIN_TABLES))
