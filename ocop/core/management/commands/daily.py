@@ -1,13 +1,13 @@
 """ocop daily [--date YYYY-MM-DD] [--no-mail] [--json]: every job a server runs once a day, for cron or a
 systemd timer (docs/deployment.md). Each job is safe to run again the same day."""
 
-import datetime
 import json
 
 from django.contrib.sessions.models import Session
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ocop.core.cli import cli_date
 from ocop.monitoring import reminders
 from ocop.traceability.partitions import ensure_partitions
 
@@ -26,14 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **opts):
-        day = timezone.localdate()
-        if opts["date"]:
-            try:
-                day = datetime.date.fromisoformat(opts["date"])
-            except ValueError:
-                raise CommandError(
-                    f"Ngày «{opts['date']}» không hợp lệ: dùng dạng YYYY-MM-DD.", returncode=2
-                ) from None
+        day = cli_date(opts["date"]) or timezone.localdate()
         partitions = ensure_partitions(day)
         sent = reminders.run(day, mail=not opts["no_mail"])
         sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()

@@ -1,9 +1,8 @@
 """ocop certificates revoke NUMBER --ground b --decision TEXT --date YYYY-MM-DD"""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
+from ocop.core.cli import cli_date
 from ocop.core.errors import OcopError
 from ocop.evaluation import services
 from ocop.evaluation.models import Certificate
@@ -20,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", required=True, help="Ngày quyết định YYYY-MM-DD")
 
     def handle(self, action, number, ground, decision, date, **opts):
-        try:
-            day = datetime.date.fromisoformat(date)
-        except ValueError:
-            raise CommandError(f"Ngày «{date}» không hợp lệ: cần dạng YYYY-MM-DD.", returncode=2) from None
+        day = cli_date(date)
         cert = Certificate.objects.filter(number=number).first()
         if cert is None:
             raise CommandError(f"Không có giấy chứng nhận số «{number}».", returncode=2)

@@ -1,11 +1,11 @@
 """ocop reminders [--date YYYY-MM-DD] [--no-mail] [--enqueue] [--json]: the daily reminder job. Safe to run
 any number of times a day: each reminder is created and mailed once."""
 
-import datetime
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from ocop.core.cli import cli_date
 from ocop.monitoring import reminders
 from ocop.monitoring.tasks import send_reminders
 
@@ -20,14 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **opts):
-        day = None
-        if opts["date"]:
-            try:
-                day = datetime.date.fromisoformat(opts["date"])
-            except ValueError:
-                raise CommandError(
-                    f"Ngày «{opts['date']}» không hợp lệ: dùng dạng YYYY-MM-DD.", returncode=2
-                ) from None
+        day = cli_date(opts["date"])
         if opts["enqueue"]:
             result = send_reminders.enqueue(day.isoformat() if day else None)
             self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")

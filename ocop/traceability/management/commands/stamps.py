@@ -7,27 +7,18 @@ ocop stamps export --batch ID --format urls [--limit N]
 ocop stamps labels --batch ID --out FILE.pdf [--limit N] [--layout a4-24]
 """
 
-import datetime
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from ocop.core.cli import cli_date
 from ocop.core.errors import OcopError
 from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
 from ocop.traceability import labels, services
 from ocop.traceability.models import StampBatch
-
-
-def _date(text: str | None, name: str) -> datetime.date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{name} «{text}» không hợp lệ: cần dạng YYYY-MM-DD.", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -92,8 +83,8 @@ class Command(BaseCommand):
             actor=None,
             batch=b,
             lot_code=lot,
-            produced=_date(produced, "Ngày sản xuất"),
-            expires=_date(expires, "Hạn sử dụng"),
+            produced=cli_date(produced, "Ngày sản xuất"),
+            expires=cli_date(expires, "Hạn sử dụng"),
             first=first,
             last=last,
         )
