@@ -59,14 +59,42 @@ def audit_entry(
     save: bool = True,
 ) -> AuditEntry:
     """Record one change. With save=False the entry is returned unsaved (for bulk imports)."""
+    return audit_event(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=audit_object_id(obj),
+        object_repr=str(obj),
+        before=before,
+        after=after,
+        note=note,
+        save=save,
+    )
+
+
+def audit_event(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+    save: bool = True,
+) -> AuditEntry:
+    """Record one change to something that is not a row (a backup archive, a restore): the caller names
+    it. Values go in as before/after, like audit_entry, because the history pages read `changes` as
+    {field: [before, after]}."""
     plain = lambda d: {k: _plain(v) for k, v in (d or {}).items()}  # noqa: E731
     changes = diff(plain(before), plain(after)) if after is not None else {}
     entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=audit_object_id(obj),
-        object_repr=str(obj)[:300],
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:300],
         changes=changes,
         note=note[:300],
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -240,7 +241,9 @@ def test_round_trip_puts_back_rows_values_and_files(scratch, capsys):
     call_command("restore", str(scratch / "ocop.tar"), "--yes", verbosity=0)
     out = capsys.readouterr().out
     assert "Đã khôi phục bản sao lưu" in out and "khớp số dòng" in out
-    assert _state() == before
+    restored = _state()
+    restored["counts"]["core.auditentry"] -= 1  # the restore's own entry, written after the swap
+    assert restored == before
     assert _all_files(scratch) == files
     evidence, photo = Evidence.objects.get(), Photo.objects.get()
     assert (evidence.file.name, evidence.file.read()) == data["evidence"]
@@ -262,13 +265,82 @@ def test_backup_command_prints_what_it_saved(scratch, capsys):
     assert tarfile.open(scratch / "b.tar").getnames()[-1] == backup.MANIFEST
 
 
+def _manifest_sha(path: Path) -> str:
+    with tarfile.open(path) as tar:
+        return hashlib.sha256(tar.extractfile(backup.MANIFEST).read()).hexdigest()
+
+
+def _main_counts(counts: dict) -> dict:
+    return {k: counts[k] for k in backup.MAIN_TABLES if k in counts}
+
+
+def test_backup_records_one_audit_entry_that_the_archive_does_not_hold(scratch):
+    _data()
+    officer = get_user_model().objects.create_user("laichau-saoluu")
+    entries = AuditEntry.objects.count()
+    result = backup.backup_create(out=scratch / "a.tar", actor=officer)
+    assert AuditEntry.objects.count() == entries + 1
+    assert result.manifest["counts"]["core.auditentry"] == entries  # written after the dump
+    entry = AuditEntry.objects.get(action="backup.create")
+    sha, counts = _manifest_sha(scratch / "a.tar"), result.manifest["counts"]
+    assert entry.actor == officer
+    assert (entry.object_type, entry.object_id, entry.object_repr) == ("backup", sha, "a.tar")
+    after = {k: v for k, (_before, v) in entry.changes.items()}
+    assert after == {
+        "archive": "a.tar",
+        "manifest_sha256": sha,
+        "size": (scratch / "a.tar").stat().st_size,
+        "vendor": connection.vendor,
+        "version": result.manifest["version"],
+        "migrations": len(result.manifest["migrations"]),
+        "rows": sum(counts.values()),
+        "tables": len(counts),
+        "counts": _main_counts(counts),
+        "files": {name: info["count"] for name, info in result.manifest["files"].items()},
+    }
+
+
+def test_restore_records_itself_in_the_restored_database(scratch, changed):
+    _data, good = changed
+    manifest = backup.backup_verify(path=good)
+    # The account that restores was created after the backup: it is not in the restored database.
+    officer = get_user_model().objects.create_user("laichau-khoiphuc")
+    assert AuditEntry.objects.filter(action="backup.create").count() == 1
+    result = backup.backup_restore(path=good, actor=officer)
+    assert not result.mismatched()
+    # The backup's own entry was written after the dump, so it went with the rest; the restore's is the
+    # only entry the archive did not hold.
+    assert AuditEntry.objects.count() == manifest["counts"]["core.auditentry"] + 1
+    entry = AuditEntry.objects.get(action__startswith="backup.")
+    assert entry.action == "backup.restore" and entry.actor is None
+    sha = _manifest_sha(good)
+    assert (entry.object_type, entry.object_id, entry.object_repr) == ("backup", sha, "good.tar")
+    after = {k: v for k, (_before, v) in entry.changes.items()}
+    assert after == {
+        "archive": "good.tar",
+        "manifest_sha256": sha,
+        "created_at": manifest["created_at"],
+        "version": manifest["version"],
+        "vendor": connection.vendor,
+        "migrations": len(manifest["migrations"]),
+        "pending_migrations": 0,
+        "rows": sum(manifest["counts"].values()),
+        "tables": len(manifest["counts"]),
+        "counts": _main_counts(manifest["counts"]),
+        "files": {name: info["count"] for name, info in manifest["files"].items()},
+        "by": "laichau-khoiphuc",
+    }
+
+
 def _refused(path: Path, code: str, data: dict, tmp: Path) -> OcopError:
-    """Restore must fail with this code and leave the database and the files exactly as they are."""
+    """Restore must fail with this code and leave the database and the files exactly as they are, with no
+    audit entry."""
     before, files = _state(), _all_files(tmp)
     with pytest.raises(OcopError) as e:
         backup.backup_restore(path=path)
     assert e.value.code == code, e.value.message
     assert _state() == before and _all_files(tmp) == files
+    assert not AuditEntry.objects.filter(action="backup.restore").exists()
     assert Product.objects.get(pk=data["tea"]).name == "Tên bị sửa nhầm"
     assert not [p for p in tmp.iterdir() if ".restore-" in p.name or ".old-" in p.name]
     return e.value

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, out=None, **opts):
         try:
-            result = backup.backup_create(out=out, progress=opts["verbosity"] > 0)
+            result = backup.backup_create(out=out, actor=None, progress=opts["verbosity"] > 0)
         except OcopError as e:
             raise CommandError(e.message, returncode=2) from None
         manifest = result.manifest

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, file, yes=False, **opts):
         try:
             result = backup.backup_restore(
-                path=file, confirm=None if yes else self._confirm, progress=opts["verbosity"] > 0
+                path=file, confirm=None if yes else self._confirm, actor=None, progress=opts["verbosity"] > 0
             )
         except OcopError as e:
             raise CommandError(e.message, returncode=2) from None
