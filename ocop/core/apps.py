@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import BaseDatabaseCache
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
+
+
+def create_cache_tables(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After `ocop migrate`: the table of a database cache (OCOP_CACHE_URL=db), as `ocop createcachetable`
+    makes it. Only on the default database, silent, and nothing to do when the table is already there."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if any(isinstance(caches[alias], BaseDatabaseCache) for alias in settings.CACHES):
+        call_command("createcachetable", database=DEFAULT_DB_ALIAS, verbosity=0)
 
 
 class Config(AppConfig):
     name = "ocop.core"
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="ocop.core.create_cache_tables")
