@@ -145,7 +145,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the rate-limit counters. Local memory (the default) counts per process: right for one
 # server. Several processes or servers share counts through OCOP_CACHE_URL=redis://127.0.0.1:6379/0, or
-# OCOP_CACHE_URL=db (a table in the database; create it once with `ocop createcachetable`).
+# OCOP_CACHE_URL=db (a table in the database, created by `ocop migrate`: ocop/core/apps.py).
 OCOP_CACHE_URL = os.environ.get("OCOP_CACHE_URL", "")
 if OCOP_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     # Short timeouts: a cache that hangs must not hold requests (the limits fail open, ocop/core/throttle.py).
@@ -225,11 +225,62 @@ OCOP_UPLOAD_MAX_MB = {
     "import": int(os.environ.get("OCOP_IMPORT_MAX_MB", "20")),
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("OCOP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-    }
-}
+
+def _mailer(env) -> dict:
+    """The default mailer from the environment: OCOP_EMAIL_URL (smtp://user:password@host:port, smtp+tls://
+    for STARTTLS, smtps:// for TLS from the start; user and password percent-encoded), else
+    OCOP_EMAIL_HOST/PORT/USER/PASSWORD/USE_TLS/USE_SSL, else OCOP_EMAIL_BACKEND alone; unset, mail is printed
+    on the console (a laptop). SMTP waits OCOP_EMAIL_TIMEOUT seconds at most: a reset mail is sent while
+    the person waits for the page."""
+    from urllib.parse import unquote, urlsplit
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    backend = env.get("OCOP_EMAIL_BACKEND", "")
+    url, host = env.get("OCOP_EMAIL_URL", ""), env.get("OCOP_EMAIL_HOST", "")
+    timeout = float(env.get("OCOP_EMAIL_TIMEOUT", "10"))
+    if url:
+        parts = urlsplit(url)
+        schemes = {"smtp": (False, False), "smtp+tls": (True, False), "smtps": (False, True)}
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in schemes or not parts.hostname or port == -1:
+            raise ValueError(
+                f"OCOP_EMAIL_URL: '{parts.scheme}://{parts.hostname or ''}…' phải có dạng "
+                "smtp://tên:mật_khẩu@máy:cổng (smtp+tls:// cho STARTTLS, smtps:// cho TLS ngay từ đầu)"
+            )
+        use_tls, use_ssl = schemes[parts.scheme]
+        options = {
+            "host": parts.hostname,
+            "port": port,
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+        }
+    elif host:
+        options = {
+            "host": host,
+            "port": int(env["OCOP_EMAIL_PORT"]) if env.get("OCOP_EMAIL_PORT") else None,
+            "username": env.get("OCOP_EMAIL_USER", ""),
+            "password": env.get("OCOP_EMAIL_PASSWORD", ""),
+            "use_tls": env.get("OCOP_EMAIL_USE_TLS", "0") == "1",
+            "use_ssl": env.get("OCOP_EMAIL_USE_SSL", "0") == "1",
+        }
+        if options["use_tls"] and options["use_ssl"]:
+            raise ValueError("OCOP_EMAIL_USE_TLS và OCOP_EMAIL_USE_SSL: chỉ bật một trong hai.")
+    elif backend == smtp:
+        options = {"host": "localhost"}  # the machine's own mail server (Django's old EMAIL_HOST default)
+    else:
+        return {"BACKEND": backend or "django.core.mail.backends.console.EmailBackend"}
+    return {"BACKEND": backend or smtp, "OPTIONS": {**options, "timeout": timeout}}
+
+
+MAILERS = {"default": _mailer(os.environ)}
+DEFAULT_FROM_EMAIL = os.environ.get("OCOP_DEFAULT_FROM_EMAIL", "OCOP <noreply@localhost>")
+# Password reset links (/tai-khoan/quen-mat-khau/) work once, for this many minutes.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("OCOP_PASSWORD_RESET_MINUTES", "60")) * 60
 
 # Background work is stored in the database and run by `ocop db_worker` (no broker). The daily reminder
 # job is enqueued by `ocop reminders --enqueue` from cron / a systemd timer, or run in place by
@@ -276,7 +327,9 @@ OCOP_WATCH_SCAN_DAYS = int(os.environ.get("OCOP_WATCH_SCAN_DAYS", "90"))
 OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))
 
 # Rate limits per client (ocop/core/throttle.py): "off", or name=requests/seconds entries replacing the
-# defaults of ocop/core/ratelimit.py (scan=600/60,search=120/60,login=30/300,api=600/60), e.g. "login=10/300".
+# defaults of ocop/core/ratelimit.py (scan=600/60,search=120/60,login=30/300,second_factor=30/300,
+# password_reset=10/3600,reset_mail=3/3600,api=600/60), e.g. "login=10/300". reset_mail counts the reset
+# mails sent to one address (ocop/accounts/forms.py), not requests.
 OCOP_RATE_LIMITS = os.environ.get("OCOP_RATE_LIMITS", "")
 ratelimit.parse_limits(OCOP_RATE_LIMITS)  # a typo stops the start with a message, not the limits silently
 # Which requests count against which limit: (limit, methods ("" = any), path regex, only with a query
@@ -286,6 +339,11 @@ OCOP_RATE_LIMIT_RULES = [
     ("search", "GET HEAD", r"^/$", True, "ip"),
     ("search", "GET HEAD", r"^/api/v1/public/products$", False, "ip"),
     ("login", "POST", r"^/(?:tai-khoan/dang-nhap|admin/login)/$", False, "ip"),
+    # The login's code step; the account's second-factor pages (they take a code or the password) per user.
+    ("second_factor", "POST", r"^/tai-khoan/dang-nhap/ma-xac-thuc/$", False, "ip"),
+    ("second_factor", "POST", r"^/tai-khoan/xac-thuc-hai-lop/", False, "user"),
+    # Asking for the mail and setting the new password.
+    ("password_reset", "POST", r"^/tai-khoan/quen-mat-khau/", False, "ip"),
     ("api", "", r"^/api/v1/", False, "user"),
 ]
 OCOP_RATE_LIMIT_CACHE = "default"

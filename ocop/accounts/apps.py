@@ -9,7 +9,8 @@ class Config(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import signals  # noqa: F401  (login failure counting and the second-factor mark)
+        # Login failure counting and the second-factor mark; deployment checks of the mail settings.
+        from . import checks, signals  # noqa: F401
         from .forms import AdminLoginForm
 
         admin.site.login_form = AdminLoginForm

@@ -1,13 +1,16 @@
 import datetime
+import hashlib
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import throttle
 from ocop.core.forms import date_field
 
 from . import services
@@ -72,10 +75,27 @@ class PasswordForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+class RecoveryCodesForm(forms.Form):
+    """New recovery codes: a current app code, or the password."""
+
+    code = forms.CharField(
+        label=_("Mã trong ứng dụng xác thực"),
+        max_length=20,
+        required=False,
+        help_text=_("6 chữ số đang hiện trong ứng dụng (không dùng mã khôi phục ở đây)."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
+    password = forms.CharField(
+        label=_("Hoặc mật khẩu"),
+        required=False,
+        help_text=_("Khi không có điện thoại bên cạnh."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
     new_password = forms.CharField(
         label=_("Mật khẩu mới"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -97,6 +117,46 @@ class PasswordChangeForm(forms.Form):
         ):
             self.add_error("new_password2", _("Hai lần nhập mật khẩu mới không giống nhau."))
         return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    field_order = ["old_password", "new_password", "new_password2"]
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The address to mail a reset link to. Django's form: it mails active accounts with a usable password
+    whose address matches, and says nothing about the others (the page is the same either way)."""
+
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        max_length=254,
+        help_text=_("Địa chỉ thư điện tử đã khai trong tài khoản OCOP của bạn."),
+        error_messages={
+            "required": _("Hãy nhập địa chỉ thư điện tử."),
+            "invalid": _("Địa chỉ thư điện tử không đúng dạng (ví dụ: ten@example.vn)."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def get_users(self, email):
+        """Django's, and at most `reset_mail` (3 an hour) mails to one address whoever asks: the per-client
+        limit alone lets many clients fill one mailbox. Over it, nothing is sent and the page is the same."""
+        users = list(super().get_users(email))
+        who = "e:" + hashlib.sha256(email.casefold().encode()).hexdigest()[:32]
+        if users and not throttle.take("reset_mail", who):
+            return []
+        return users
+
+
+class SetPasswordForm(NewPasswordForm):
+    """The new password, on the page the mailed link opens (PasswordResetConfirmView passes the user)."""
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
 
 
 def _in_90_days():

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -165,7 +166,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     scopes = models.JSONField(_("quyền"), default=list)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("hết hạn"))
+    expires_at = models.DateTimeField(pgettext_lazy("date label", "hết hạn"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
 

@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -67,7 +68,7 @@ def lockout_message(until: datetime.datetime) -> str:
     minutes = max(1, -(-int((until - timezone.now()).total_seconds()) // 60))
     return _(
         "Đăng nhập sai quá nhiều lần nên tạm bị khóa. Hãy thử lại sau %(time)s ngày %(date)s "
-        "(khoảng %(minutes)d phút nữa). Quên mật khẩu thì liên hệ quản trị của tỉnh."
+        "(khoảng %(minutes)d phút nữa). Quên mật khẩu thì dùng «Quên mật khẩu?» để đặt lại qua thư điện tử."
     ) % {"time": local.strftime("%H:%M"), "date": formats.date_format(local, "d/m/Y"), "minutes": minutes}
 
 
@@ -203,6 +204,49 @@ def second_factor_check(*, user, code: str, at: float | None = None) -> bool:
 
 
 @transaction.atomic
+def recovery_codes_regenerate(
+    *, user, code: str = "", password: str = "", at: float | None = None
+) -> list[str]:
+    """New recovery codes for one's own second factor (shown once); the old ones stop working. Asks for a
+    current app code, or the password: an open session alone is not enough to get codes that skip the
+    phone."""
+    device = TwoFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise OcopError("two_factor_off", _("Xác thực hai lớp chưa bật nên không có mã khôi phục."))
+    code, password = "".join((code or "").split()), password or ""
+    if code:
+        # Only an app code: a recovery code must not buy a fresh set of recovery codes.
+        step = totp.verify(
+            device.secret, code, at=time.time() if at is None else at, last_step=device.last_step
+        )
+        if step is None:
+            raise OcopError(
+                "code_wrong",
+                _("Mã không đúng hoặc đã dùng. Hãy nhập mã 6 chữ số đang hiện trong ứng dụng."),
+                field="code",
+            )
+        device.last_step = step
+        device.save(update_fields=["last_step"])
+    elif password:
+        if not user.check_password(password):
+            raise OcopError("password_wrong", _("Mật khẩu không đúng."), field="password")
+    else:
+        raise OcopError(
+            "confirmation_required",
+            _("Hãy nhập mã 6 chữ số trong ứng dụng xác thực, hoặc mật khẩu của bạn."),
+            field="code",
+        )
+    codes = _new_recovery_codes(user)
+    audit_entry(
+        user,
+        actor=user,
+        action="accounts.recovery_codes_regenerate",
+        note=_("Tạo %(n)d mã khôi phục mới, các mã cũ hết hiệu lực") % {"n": len(codes)},
+    )
+    return codes
+
+
+@transaction.atomic
 def two_factor_disable(*, user, password: str) -> None:
     """Turn the second factor off; the password is asked again (a session left open is not enough)."""
     if not user.check_password(password):
@@ -229,6 +273,39 @@ def password_change(*, user, old_password: str, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_entry(user, actor=user, action="accounts.password_change", note=_("Đổi mật khẩu"))
+
+
+@transaction.atomic
+def password_reset(*, user, token: str, new_password: str) -> None:
+    """Set a forgotten password from the link mailed by the reset page (Django's token: it expires after
+    PASSWORD_RESET_TIMEOUT and is spent once the password changes). The username's failed logins and its
+    lockout are cleared: whoever reads the account's mailbox has proved more than a password would."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    # Checked again under the row lock: two tabs posting the same link set the password once.
+    if not user.is_active or not default_token_generator.check_token(user, token):
+        raise OcopError(
+            "reset_link_invalid",
+            _(
+                "Liên kết đặt lại mật khẩu không còn dùng được (đã dùng hoặc đã hết hạn). "
+                "Hãy yêu cầu liên kết mới."
+            ),
+        )
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise OcopError("password_weak", " ".join(exc.messages), field="new_password") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    name = normalize_username(user.get_username())
+    LoginFailure.objects.filter(username=name).delete()
+    unlocked = Lockout.objects.filter(kind=Lockout.Kind.USERNAME, value=name).delete()[0]
+    note = (
+        _("Đặt lại mật khẩu qua thư điện tử, gỡ tạm khóa đăng nhập")
+        if unlocked
+        else _("Đặt lại mật khẩu qua thư điện tử")
+    )
+    audit_entry(user, actor=user, action="accounts.password_reset", note=note)
+    log.info("password reset by e-mail: user %s, lockout cleared: %s", user.pk, bool(unlocked))
 
 
 # API tokens ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Login in one or two steps, one's own account: password, second factor, API keys."""
+"""Login in one or two steps, a forgotten password, one's own account: password, second factor, API keys."""
 
 import time
 
@@ -6,9 +6,12 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,7 +25,16 @@ from ocop.core.http import form_error
 
 from . import services, totp
 from .backends import client_ip
-from .forms import CodeForm, LoginForm, PasswordChangeForm, PasswordForm, TokenForm
+from .forms import (
+    CodeForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordForm,
+    PasswordResetForm,
+    RecoveryCodesForm,
+    SetPasswordForm,
+    TokenForm,
+)
 from .models import ApiToken, LoginFailure, RecoveryCode, TwoFactor
 
 # Between the password and the code the session holds only this (no authenticated user), for 5 minutes.
@@ -159,6 +171,29 @@ def two_factor(request):
     return render(request, "accounts/two_factor_setup.html", {"form": form, **_enrolment(device)})
 
 
+@login_required
+@sensitive_post_parameters()
+@never_cache
+def recovery_codes(request):
+    """New recovery codes, after a current app code or the password; shown once."""
+    user = request.user
+    if not services.two_factor_enabled(user):
+        messages.info(request, _("Xác thực hai lớp chưa bật nên không có mã khôi phục."))
+        return redirect("accounts:account")
+    form = RecoveryCodesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.recovery_codes_regenerate(
+                user=user, code=form.cleaned_data["code"], password=form.cleaned_data["password"]
+            )
+        except OcopError as exc:
+            form_error(form, exc)
+        else:
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "regenerated": True})
+    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    return render(request, "accounts/recovery_codes_new.html", {"form": form, "recovery_left": left})
+
+
 def _enrolment(device: TwoFactor) -> dict:
     uri = totp.provisioning_uri(device.secret, account=device.user.get_username(), issuer="OCOP")
     # segno writes the SVG itself (no JavaScript, no external image): only the secret goes into it.
@@ -200,3 +235,50 @@ def token_revoke(request, prefix: str):
     else:
         messages.success(request, _("Đã thu hồi khóa %(name)s.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+# Forgotten password: Django's views (signed token, expiry PASSWORD_RESET_TIMEOUT, the token kept out of the
+# address bar and the Referer), with the site's pages and the setting of the password in the service.
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # The link is built on OCOP_PUBLIC_URL, never on the request's Host header (which a client writes).
+        return {"public_url": settings.OCOP_PUBLIC_URL, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+
+class PasswordResetDone(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(minutes=settings.PASSWORD_RESET_TIMEOUT // 60, **kwargs)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        try:
+            services.password_reset(
+                user=self.user, token=token, new_password=form.cleaned_data["new_password"]
+            )
+        except OcopError as exc:
+            form_error(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

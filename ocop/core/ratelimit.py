@@ -19,11 +19,17 @@ class Limit:
 # address. 600 a minute is one scan every 0.1 s all minute long from one address, ≈ 1 % of one app server
 # (≈ 1,100 scans/s per worker), and still stops a script from flooding the scan log. Search costs 5–35 ms
 # per query (benchmarks/catalogue_search.py), so fewer; login is per address on top of the per-username
-# lockout, generous enough for a provincial office whose staff log in at 8:00 behind one address.
+# lockout, generous enough for a provincial office whose staff log in at 8:00 behind one address. The
+# second-factor code step is one POST per login of an account that has it, so it gets login's allowance
+# (wrong codes are also counted by the lockout). A password reset mails someone: few per hour per client,
+# and at most 3 reset mails an hour to one address whoever asks (reset_mail, counted by the form).
 DEFAULTS: dict[str, Limit] = {
     "scan": Limit(600, 60),
     "search": Limit(120, 60),
     "login": Limit(30, 300),
+    "second_factor": Limit(30, 300),
+    "password_reset": Limit(10, 3600),
+    "reset_mail": Limit(3, 3600),
     "api": Limit(600, 60),
 }
 

@@ -230,12 +230,30 @@ class RateLimitMiddleware:
         )
 
 
+def take(name: str, who: str) -> bool:
+    """Count one action of `who` under the limit `name` outside the URL rules (e.g. the mails sent to one
+    address, whoever asks); False when over the limit. True when that limit is off, and, like the
+    middleware, when the cache fails."""
+    conf = config()
+    limit = conf.limits.get(name)
+    if limit is None:
+        return True
+    try:
+        _key, wait = RateLimitMiddleware._take(caches[conf.cache], name, limit, who, time.time())
+    except Exception:
+        log.warning("rate limit %s not counted: the cache %r failed", name, conf.cache, exc_info=True)
+        return True
+    return not wait
+
+
 def too_many(request, name: str, wait: int) -> HttpResponse:
     """429 with Retry-After: JSON {code, message} for the API and JSON clients, else a light page."""
     reasons = {
         "scan": _("Mạng của bạn đã kiểm tra quá nhiều tem trong thời gian ngắn."),
         "search": _("Mạng của bạn đã tìm kiếm quá nhiều lần trong thời gian ngắn."),
         "login": _("Đã có quá nhiều lần đăng nhập từ mạng của bạn trong thời gian ngắn."),
+        "second_factor": _("Đã có quá nhiều lần nhập mã xác thực từ mạng của bạn trong thời gian ngắn."),
+        "password_reset": _("Đã có quá nhiều yêu cầu đặt lại mật khẩu từ mạng của bạn trong thời gian ngắn."),
         "api": _("Đã có quá nhiều yêu cầu API trong thời gian ngắn."),
     }
     reason = reasons.get(name, _("Đã có quá nhiều yêu cầu trong thời gian ngắn."))

@@ -85,3 +85,40 @@ def test_pages_work_under_the_content_security_policy(browser, live_server, offi
     page.wait_for_selector("#site-name")
     assert violations == [], violations
     page.close()
+
+
+def test_forgotten_password_reset_by_mail_in_the_browser(browser, live_server, officer, mailoutbox):
+    """From the login page: ask for the mail, open its link, a weak password refused in Vietnamese, a good
+    one set, then the login works with it."""
+    import re
+
+    officer.email = "laichau@example.vn"
+    officer.save()
+    page = browser.new_page(locale="vi-VN", viewport={"width": 390, "height": 844})
+    violations = _watch_csp(page)
+    base = live_server.url
+    page.goto(f"{base}/tai-khoan/dang-nhap/")
+    page.click("text=Quên mật khẩu?")
+    page.fill("input[name=email]", "laichau@example.vn")
+    page.click("button.primary")
+    page.wait_for_url("**/quen-mat-khau/da-gui/")
+    assert "Hãy kiểm tra hộp thư" in page.content()
+    [message] = mailoutbox
+    path = re.search(r"https?://[^/\s]+(/tai-khoan/quen-mat-khau/\S+/)", message.body)[1]
+    page.goto(base + path)
+    page.fill("input[name=new_password]", "12345678")
+    page.fill("input[name=new_password2]", "12345678")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    assert page.locator(".errorlist, .err").count() >= 1 and "mật khẩu" in page.content().lower()
+    shot(page, "password-reset-weak-phone")
+    page.fill("input[name=new_password]", "Ruong bac thang 2026")
+    page.fill("input[name=new_password2]", "Ruong bac thang 2026")
+    page.click("button.primary")
+    page.wait_for_url("**/quen-mat-khau/xong/")
+    login(page, base, "laichau", "Ruong bac thang 2026")
+    page.wait_for_url(lambda url: "/dang-nhap/" not in url)
+    page.goto(base + path)  # the link works once
+    assert page.locator("#reset-link-invalid").count() == 1
+    assert violations == []
+    page.close()

@@ -53,7 +53,8 @@ def _env(tmp_path, **extra):
         OCOP_DEBUG="0",
         OCOP_SECRET_KEY=secrets.token_urlsafe(50),
         OCOP_ALLOWED_HOSTS="ocop.example.gov.vn",
-        OCOP_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        OCOP_EMAIL_URL="smtp+tls://ocop%40example.gov.vn:mat%2Fkhau@mail.example.gov.vn:587",
+        OCOP_DEFAULT_FROM_EMAIL="OCOP <ocop@example.gov.vn>",
         OCOP_WORK_DIR=str(tmp_path),
     )
     env.update(extra)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.accounts import services
 from ocop.accounts.models import ApiToken
@@ -81,7 +82,9 @@ class Command(BaseCommand):
             return
         for r in data:
             state = (
-                _("đã thu hồi") if r["revoked_at"] else (_("hết hạn") if r["expired"] else _("còn hiệu lực"))
+                _("đã thu hồi")
+                if r["revoked_at"]
+                else (pgettext("key state", "hết hạn") if r["expired"] else _("còn hiệu lực"))
             )
             self.stdout.write(
                 f"ocop_{r['prefix']}_…  {r['owner']:<16} {','.join(r['scopes']):<11} {r['expires_at'][:10]}  "
