@@ -270,6 +270,8 @@ UNSCOPED = {
     # The user's own API keys: the view looks the prefix up among them only (another agent's work in
     # progress; a scoped record of another user is left to its tests).
     "accounts:token_revoke": {"prefix": "X"},
+    # The link a forgotten-password mail carries (user id and signed token): made up, it is refused.
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "x"},
     "api:product": {"pid": "X"},
     "api:province": {"code": "12"},
 }
