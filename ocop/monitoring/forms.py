@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.core.forms import ModelMultipleChoiceField, date_field
 from ocop.evaluation.models import Certificate
@@ -37,7 +38,11 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("ok", _("Đạt")), ("issue", _("Không đạt")), ("na", _("Không áp dụng"))]
+        choices = [
+            ("ok", pgettext_lazy("checklist answer", "Đạt")),
+            ("issue", pgettext_lazy("checklist answer", "Không đạt")),
+            ("na", _("Không áp dụng")),
+        ]
         for item in checklist.ITEMS:
             self.fields[f"item_{item.key}"] = forms.ChoiceField(
                 label=_(item.text),
