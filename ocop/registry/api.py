@@ -3,7 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ocop.core.audit import history
 from ocop.geo.models import Commune
@@ -156,7 +156,7 @@ def producer_history(request, pid: str):
 def producer_create(request, payload: ProducerIn):
     data = payload.dict()
     data["commune"] = _commune(data.pop("commune_code"))
-    return 201, services.producer_create(actor=request.user, **data)
+    return Status(201, services.producer_create(actor=request.user, **data))
 
 
 @router.patch("/producers/{pid}", response=ProducerOut)
@@ -210,7 +210,7 @@ def product_create(request, payload: ProductIn):
     if code:
         data["commune"] = _commune(code)
     data["product_set"] = _set(data["product_set"])
-    return 201, services.product_create(actor=request.user, **data)
+    return Status(201, services.product_create(actor=request.user, **data))
 
 
 @router.patch("/products/{pid}", response=ProductOut)
