@@ -8,6 +8,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +35,39 @@ def timed(fn, repeat: int, *, warm: bool = True) -> float:
     return statistics.median(runs)
 
 
-def replay(connection, statements: list[str]) -> None:
-    """Run captured SQL (parameters inlined) on the driver's cursor: the floor any endpoint can reach."""
+@contextmanager
+def statements_sent(connection):
+    """Every statement the block sends, as (sql, parameters) the way the driver receives them."""
+    sent: list[tuple] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
+
+
+def timed_pair(first, second, repeat: int) -> tuple[float, float]:
+    """Median seconds of `first` and of `second`, run in turns (after one warm-up run of each), so that a
+    slower stretch of the machine or the database server falls on both alike."""
+    first()
+    second()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, runs in ((first, a), (second, b)):
+            t = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - t)
+    return statistics.median(a), statistics.median(b)
+
+
+def replay(connection, statements: list[tuple]) -> None:
+    """Send recorded statements again, with the same parameters, on one cursor: the floor any endpoint
+    can reach."""
     with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        for sql, params in statements:
+            cursor.execute(sql, params)
             cursor.fetchall()
 
 

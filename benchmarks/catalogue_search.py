@@ -8,7 +8,7 @@ when set (PostgreSQL), else a scratch SQLite database."""
 
 import argparse
 
-from _setup import national_catalogue, replay, rss_mb, scratch_django, timed
+from _setup import national_catalogue, replay, rss_mb, scratch_django, statements_sent, timed
 
 CASES = [
     ("mat ong", {"q": "mat ong"}),
@@ -29,7 +29,6 @@ def main() -> None:
     scratch_django()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from ocop.catalogue.models import Listing
 
@@ -42,16 +41,13 @@ def main() -> None:
     totals = {"html": [0.0, 0.0], "api": [0.0, 0.0]}
     print(f"{'case':<26} {'hits':>6} {'page ms':>8} {'api ms':>7} {'raw ms':>7} {'page×':>6} {'api×':>6}")
     for label, params in CASES:
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
+        with statements_sent(connection) as statements:
             response = client.get("/", params)
         assert response.status_code == 200
         hits = client.get("/api/v1/public/products", params).json()["total"]
-        # The statements the page sent, replayed on the driver's cursor: the floor any endpoint can reach.
-        statements = [(q["sql"], None) for q in captured.captured_queries]
-        raw_sql = [s for s, _ in statements]
 
-        def raw(statements=raw_sql):
+        # The statements the page sent, replayed on one cursor: the floor any endpoint can reach.
+        def raw(statements=statements):
             replay(connection, statements)
 
         page = timed(lambda p=params: client.get("/", p), args.repeat)
@@ -63,7 +59,7 @@ def main() -> None:
         totals["api"][1] += base
         print(
             f"{label:<26} {hits:>6} {page * 1000:8.2f} {api * 1000:7.2f} {base * 1000:7.2f} "
-            f"{page / base:5.2f}× {api / base:5.2f}×  ({len(raw_sql)} queries)"
+            f"{page / base:5.2f}× {api / base:5.2f}×  ({len(statements)} queries)"
         )
     for name, (endpoint, base) in totals.items():
         ratio = endpoint / base

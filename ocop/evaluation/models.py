@@ -305,11 +305,13 @@ class Certificate(models.Model):
         return "valid"
 
 
+# The states a dossier ends in; before them a re-evaluation is under way (reporting.sql says it in SQL too).
+DECIDED = (State.RECOGNISED, State.NOT_RECOGNISED)
+
+
 def reevaluations_under_way():
     """Re-evaluation dossiers not yet recognised or refused (they keep a certificate in its grace)."""
-    return Dossier.objects.filter(kind=Kind.REEVALUATION).exclude(
-        state__in=[State.RECOGNISED, State.NOT_RECOGNISED]
-    )
+    return Dossier.objects.filter(kind=Kind.REEVALUATION).exclude(state__in=DECIDED)
 
 
 def reevaluating_products(product_ids=None) -> set[int]:

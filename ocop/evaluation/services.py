@@ -16,7 +16,7 @@ from ocop.core.errors import OcopError, PermissionDenied
 from ocop.core.workdays import add_months, add_working_days
 from ocop.registry.models import Product
 
-from .models import VALIDITY_MONTHS, Certificate, Dossier, Kind, Round, ScoreSheet, Seat, State
+from .models import DECIDED, VALIDITY_MONTHS, Certificate, Dossier, Kind, Round, ScoreSheet, Seat, State
 from .rubric import CURRENT, load_sheet
 from .scoring import CouncilRules, quorum_met, score, validate
 
@@ -143,9 +143,7 @@ def dossier_create(
             ),
             field="product_set",
         )
-    open_ = Dossier.objects.filter(product=product).exclude(
-        state__in=[State.RECOGNISED, State.NOT_RECOGNISED]
-    )
+    open_ = Dossier.objects.filter(product=product).exclude(state__in=DECIDED)
     if open_.exists():
         raise OcopError("dossier_open", _("Sản phẩm này đã có một hồ sơ đang xử lý."))
     dossier = Dossier.objects.create(

@@ -5,16 +5,16 @@ import datetime
 import statistics
 from functools import cache
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count
 
-from ocop.catalogue.models import Listing
 from ocop.core.workdays import add_months
-from ocop.evaluation.models import Dossier, Kind, State, reevaluations_under_way
+from ocop.evaluation.models import State
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProductSet
 
-from .models import Measure, Outcome, Recognition, RecognitionKind, Target
-from .stats import Area, counts, percent, recognitions, summary, tally
+from . import sql
+from .models import Measure, RecognitionKind
+from .stats import Area, percent, recognitions, summary, tally
 
 EXPIRING_MONTHS = 6
 PIPELINE = [
@@ -32,8 +32,13 @@ PIPELINE = [
 def build(area: Area, year: int | None = None, *, today: datetime.date | None = None) -> dict:
     today = today or datetime.date.today()
     rows = recognitions(area, year, on=today)
-    tallied = tally(rows)
-    years = trend(area, today)
+    kinds = recognised_per_year(area, today)
+    ends = {y: min(datetime.date(y, 12, 31), today) for y in kinds if y <= today.year}
+    until = add_months(today, EXPIRING_MONTHS)
+    tallied = tally(
+        area, year, on=today, year_ends=list(ends.values()), listed_on=today, ending=(today, until)
+    )
+    years = trend(kinds, dict(zip(ends, tallied["in_force"], strict=True)))
     return {
         "area": area,
         "year": year,
@@ -41,10 +46,10 @@ def build(area: Area, year: int | None = None, *, today: datetime.date | None = 
         "summary": summary(area, year, today=today, tallied=tallied),
         "by_set": by_set(tallied),
         "trend": years,
-        "expiring": expiring(area, today),
+        "expiring": expiring(area, today, until, tallied["ending"]),
         "coverage": coverage(area, rows),
         "inclusion": inclusion(tallied),
-        "ecommerce": ecommerce(area, today),
+        "ecommerce": ecommerce(tallied),
         "targets": targets(area, year or today.year, today, years),
         "outcomes": outcomes(area, year or today.year - 1),
     }
@@ -66,59 +71,30 @@ def by_set(tallied: dict) -> list[dict]:
     ]
 
 
-def _reevaluating():
-    """Whether the row's product has a re-evaluation dossier under way (an Exists subquery)."""
-    return Exists(reevaluations_under_way().filter(product_id=OuterRef("product_id")))
-
-
-def _area_filter(area: Area, prefix: str) -> dict:
-    """The area as a lookup from a model that reaches the commune by `prefix` (e.g. "product__commune")."""
-    if area.commune:
-        return {f"{prefix}_id": area.commune.pk}
-    return {f"{prefix}__province_id": area.province.pk} if area.province else {}
-
-
-def trend(area: Area, today: datetime.date) -> list[dict]:
-    """Per year: recognitions by kind (a product counted once a year, at its last recognition) and the
-    products in force at the end of the year (today for the current year)."""
-    facts = Recognition.objects.filter(**area.lookup())
+def recognised_per_year(area: Area, today: datetime.date) -> dict[int, dict]:
+    """Year → recognitions by kind (a product counted once a year, at its last recognition); this year is
+    always there."""
     years: dict[int, dict] = {}
-    for y, kind, n in (
-        facts.filter(last_of_year=True, year__isnull=False)
-        .values_list("year", "kind")
-        .annotate(n=Count("pk"))
-        .values_list("year", "kind", "n")
-    ):
+    for y, kind, n in sql.kinds_per_year(sql.place(area)):
         years.setdefault(y, dict.fromkeys(RecognitionKind.values, 0))[kind] = n
     years.setdefault(today.year, dict.fromkeys(RecognitionKind.values, 0))
-    ends = {y: min(datetime.date(y, 12, 31), today) for y in years if y <= today.year}
-    stock = facts.aggregate(
-        **{f"y{y}": Count("pk", filter=Q(starts_on__lte=d, ends_on__gte=d)) for y, d in ends.items()}
-    )
+    return years
+
+
+def trend(kinds: dict[int, dict], in_force: dict[int, int]) -> list[dict]:
+    """Per year: recognitions by kind and the products in force at the end of the year (today for the
+    current year)."""
     return [
-        {"year": y, **kinds, "total": sum(kinds.values()), "in_force": stock.get(f"y{y}")}
-        for y, kinds in sorted(years.items())
+        {"year": y, **per_kind, "total": sum(per_kind.values()), "in_force": in_force.get(y)}
+        for y, per_kind in sorted(kinds.items())
     ]
 
 
-def expiring(area: Area, today: datetime.date, limit: int = 50) -> dict:
-    """Products in force whose certificate ends in the next six months, soonest first, and whether a
-    re-evaluation dossier is under way."""
-    until = add_months(today, EXPIRING_MONTHS)
-    rows = recognitions(area, on=today).filter(ends_on__lte=until)
-    listed = list(
-        rows.annotate(reevaluating=_reevaluating())
-        .order_by("ends_on", "product__name")
-        .values(
-            "product__public_id",
-            "product__name",
-            "product__commune__name",
-            "star",
-            "ends_on",
-            "reevaluating",
-        )[:limit]
-    )
-    return {"until": until, "count": rows.count(), "rows": listed}
+def expiring(area: Area, today: datetime.date, until: datetime.date, count: int, limit: int = 50) -> dict:
+    """Products in force whose certificate ends in the next six months (`until`; `count` of them), soonest
+    first, and whether a re-evaluation dossier is under way."""
+    listed = sql.ending(recognitions(area, on=today).also("ends_on <= %s", sql.day(until)), limit)
+    return {"until": until, "count": count, "rows": listed}
 
 
 @cache
@@ -143,11 +119,7 @@ def coverage(area: Area, rows) -> dict:
     """Communes with and without an OCOP product: per province for the country, per commune for a province
     or a commune (the "every commune has at least one product" target)."""
     if area.level == "country":
-        with_product = dict(
-            rows.values_list("province_id")
-            .annotate(n=Count("commune_id", distinct=True))
-            .values_list("province_id", "n")
-        )
+        with_product = sql.per_place(rows, "province_id", communes=True)
         totals = _communes_per_province()
         table = [
             {
@@ -159,7 +131,7 @@ def coverage(area: Area, rows) -> dict:
             for code, name in province_names().items()
         ]
     else:
-        products = dict(counts(rows, "commune_id"))
+        products = sql.per_place(rows, "commune_id", communes=False)
         communes = [(area.commune.pk, area.commune.name)] if area.commune else communes_of(area.province.pk)
         table = [
             {
@@ -184,13 +156,13 @@ def inclusion(tallied: dict) -> dict:
     return {"products": sum(g[-1] for g in tallied["groups"]), **{k: tallied[k] for k in keys}}
 
 
-def ecommerce(area: Area, today: datetime.date) -> dict:
+def ecommerce(tallied: dict) -> dict:
     """Products in force today with at least one shop link (the catalogue's rows)."""
-    totals = Listing.objects.filter(listed_until__gte=today, **area.lookup()).aggregate(
-        products=Count("pk"), online=Count("pk", filter=Q(ecommerce__gt=0))
-    )
-    totals["share"] = percent(totals["online"], totals["products"])
-    return totals
+    return {
+        "products": tallied["listed"],
+        "online": tallied["online"],
+        "share": percent(tallied["online"], tallied["listed"]),
+    }
 
 
 def targets(area: Area, year: int, today: datetime.date, years: list[dict]) -> list[dict]:
@@ -200,52 +172,37 @@ def targets(area: Area, year: int, today: datetime.date, years: list[dict]) -> l
     `years` is the area's trend (its totals are the products recognised each year)."""
     if area.commune:
         return []
-    chosen = list(Target.objects.filter(province=area.province, year=year))
+    chosen = sql.targets(area.province.pk if area.province else None, year)
     if not chosen:
         return []
     end = datetime.date(year, 12, 31)
-    on = min(end, today)
-    now = (
-        recognitions(area, on=on)
-        .annotate(reevaluating=_reevaluating())
-        .aggregate(
-            in_force=Count("pk"),
-            four_star=Count("pk", filter=Q(star__gte=4)),
-            communes=Count("commune_id", distinct=True),
-            lost=Count("pk", filter=Q(ends_on__lt=end, reevaluating=False)),
-            lost_four=Count("pk", filter=Q(ends_on__lt=end, star__gte=4, reevaluating=False)),
-        )
-    )
+    now = sql.standing(recognitions(area, on=min(end, today)), end, sql.commune_place(area), PIPELINE)
     now["recognised"] = next((r["total"] for r in years if r["year"] == year), 0)
-    dossiers = Dossier.objects.filter(**_area_filter(area, "product__commune")).aggregate(
-        pipeline=Count("pk", filter=Q(state__in=PIPELINE, kind=Kind.FIRST)),
-        passed=Count("pk", filter=Q(state=State.RECOGNISED)),
-        failed=Count("pk", filter=Q(state=State.NOT_RECOGNISED)),
-    )
+    dossiers = {k: now[k] for k in ("pipeline", "passed", "failed")}
     decided = dossiers["passed"] + dossiers["failed"]
     rate = dossiers["passed"] / decided if decided else 1.0
     expected = round(dossiers["pipeline"] * rate)
     open_year = today <= end
     result = []
-    for t in chosen:
-        value = now[t.measure]
+    for measure, goal in chosen:
+        value = now[measure]
         forecast = None
-        if open_year and t.measure == Measure.IN_FORCE:
+        if open_year and measure == Measure.IN_FORCE:
             forecast = value - now["lost"] + expected
-        elif open_year and t.measure == Measure.FOUR_STAR:
+        elif open_year and measure == Measure.FOUR_STAR:
             forecast = value - now["lost_four"]
-        elif open_year and t.measure == Measure.RECOGNISED:
+        elif open_year and measure == Measure.RECOGNISED:
             forecast = value + expected
         result.append(
             {
-                "target": t,
-                "measure": t.get_measure_display(),
-                "goal": t.value,
+                "year": year,
+                "measure": Measure(measure).label,
+                "goal": goal,
                 "value": value,
-                "share": percent(value, t.value),
+                "share": percent(value, goal),
                 "forecast": forecast,
-                "met": value >= t.value,
-                "likely": forecast is not None and forecast >= t.value,
+                "met": value >= goal,
+                "likely": forecast is not None and forecast >= goal,
             }
         )
     if result:
@@ -261,19 +218,7 @@ def targets(area: Area, year: int, today: datetime.date, years: list[dict]) -> l
 def outcomes(area: Area, year: int) -> dict:
     """What producers reported for the year and, for those who also reported the year before their first
     recognition, the change in revenue since (the seeds cite growth above 10 %, some above 20 %)."""
-    first_year = (
-        Recognition.objects.filter(producer_id=OuterRef("producer_id"), year__isnull=False)
-        .order_by("year")
-        .values("year")[:1]
-    )
-    # One (producer, year) row at most: no ordering, so no join to the producer for Outcome's default order.
-    base = Outcome.objects.filter(producer_id=OuterRef("producer_id"), year=OuterRef("first") - 1).order_by()
-    reports = (
-        Outcome.objects.filter(year=year, **_area_filter(area, "producer__commune"))
-        .order_by()
-        .annotate(first=Subquery(first_year), base=Subquery(base.values("revenue")[:1]))
-        .values_list("producer__commune__province_id", "revenue", "jobs", "avg_income", "first", "base")
-    )
+    reports = sql.outcomes(sql.commune_place(area), year)
     per_province: dict[int, dict] = {}
     for province, revenue, jobs, income, first, base_revenue in reports:
         row = per_province.setdefault(

@@ -18,6 +18,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ocop.core import pdffonts
 from ocop.core.export import safe_cell
@@ -132,8 +133,8 @@ def expiring_table(data: dict) -> Table:
     e = data["expiring"]
     rows = [
         [
-            r["product__name"],
-            r["product__commune__name"],
+            r["name"],
+            r["commune"],
             r["star"],
             r["ends_on"],
             _yes_no(r["reevaluating"]),
@@ -228,7 +229,13 @@ def targets_table(data: dict) -> Table:
     return Table(
         "targets",
         _("Thực hiện chỉ tiêu năm %(year)s") % {"year": _year(data)},
-        [_("Chỉ tiêu"), _("Mức phấn đấu"), _("Đạt"), _("Tỷ lệ (%)"), _("Dự báo cuối năm")],
+        [
+            _("Chỉ tiêu"),
+            _("Mức phấn đấu"),
+            pgettext("targets table", "Đạt"),
+            _("Tỷ lệ (%)"),
+            _("Dự báo cuối năm"),
+        ],
         rows,
     )
 

@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
@@ -18,7 +17,7 @@ from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProducerType, Sector, Taxonomy
 
-from .models import Recognition
+from . import sql
 
 STARS = ("3", "4", "5")
 VIEWER_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.ADVISORY, Role.INSPECTOR, Role.COMMUNE}
@@ -39,16 +38,16 @@ class Area:
             return f"{self.commune.name}, {self.commune.province.name}"
         return self.province.name if self.province else _("Toàn quốc")
 
-    def lookup(self) -> dict:
-        """Filter on the tables keyed by province and commune codes (Recognition, Listing)."""
-        if self.commune:
-            return {"commune_id": self.commune.pk}
-        return {"province_id": self.province.pk} if self.province else {}
-
     def communes(self) -> int:
         if self.commune:
             return 1
         return _commune_count(self.province.pk if self.province else None)
+
+
+@cache
+def _provinces() -> dict[int, Province]:
+    """The provinces by code (reference data: the administrative map changes only by migration)."""
+    return {p.pk: p for p in Province.objects.all()}
 
 
 @cache
@@ -77,7 +76,7 @@ def area_for(user, province: int | None = None, commune: int | None = None) -> A
             raise _unknown("commune", commune)
         return Area(province=c.province, commune=c)
     if province:
-        prov = Province.objects.filter(pk=province).first()
+        prov = _provinces().get(province)
         if prov is None:
             raise _unknown("province", province)
         return Area(province=prov)
@@ -103,33 +102,23 @@ def _unknown(field, code):
     return NotFound(f"{field}_unknown", message % {"code": code}, field=field)
 
 
-def recognitions(area: Area, year: int | None = None, *, on: datetime.date | None = None):
+def period(year: int | None = None, on: datetime.date | None = None) -> sql.Where:
     """The rows counted: in force on `on` (today by default) or, with a year, recognised in that year."""
-    qs = Recognition.objects.filter(**area.lookup())
-    if year is not None:
-        return qs.filter(year=year, last_of_year=True)
-    on = on or datetime.date.today()
-    return qs.filter(starts_on__lte=on, ends_on__gte=on)
+    return sql.recognised_in(year) if year is not None else sql.in_force(on or datetime.date.today())
 
 
-def tally(rows) -> dict:
-    """Everything the summary, the product sets and the inclusion section count, in two queries: rows grouped
-    on (star, sector, producer type, set) — a few hundred groups at most — and the distinct counts."""
-    groups = list(
-        rows.order_by()
-        .values_list("star", "sector_code", "producer_type", "set_number")
-        .annotate(n=Count("pk"))
-        .values_list("star", "sector_code", "producer_type", "set_number", "n")
-    )
-    distinct = rows.aggregate(
-        producers=Count("producer_id", distinct=True),
-        communes=Count("commune_id", distinct=True),
-        female=Count("producer_id", distinct=True, filter=Q(rep_female=True)),
-        ethnic=Count("producer_id", distinct=True, filter=Q(rep_ethnic_minority=True)),
-        female_products=Count("pk", filter=Q(rep_female=True)),
-        ethnic_products=Count("pk", filter=Q(rep_ethnic_minority=True)),
-    )
-    return {"groups": groups, **distinct}
+def recognitions(area: Area, year: int | None = None, *, on: datetime.date | None = None) -> sql.Where:
+    return sql.place(area) & period(year, on)
+
+
+def tally(area: Area, year: int | None = None, *, on: datetime.date | None = None, **more) -> dict:
+    """Everything the summary, the product sets and the inclusion section count, in two queries: the rows
+    grouped on (star, sector, producer type, set) — a few hundred groups at most — and the distinct counts
+    (`more`: the other figures sql.figures gives in the same pass)."""
+    return {
+        "groups": sql.groups(recognitions(area, year, on=on)),
+        **sql.figures(sql.place(area), period(year, on), **more),
+    }
 
 
 def summary(
@@ -137,7 +126,7 @@ def summary(
 ) -> dict:
     """{"products", "by_star", "by_sector", "by_producer_type", "producers", "communes_with_product",
     "communes"} — the shape of `ocop stats --json` and GET /api/v1/stats."""
-    t = tallied or tally(recognitions(area, year, on=today))
+    t = tallied or tally(area, year, on=today)
     by_star = dict.fromkeys(STARS, 0)
     by_sector = dict.fromkeys(sector_names(), 0)
     by_type = dict.fromkeys(ProducerType.values, 0)
@@ -161,8 +150,3 @@ def sector_names() -> dict[str, str]:
     """Sector code → name in the current classification (QĐ 26/2026)."""
     current = Taxonomy.objects.filter(current=True).first()
     return dict(Sector.objects.filter(taxonomy=current).order_by("id").values_list("code", "name"))
-
-
-def counts(rows, field: str) -> list[tuple]:
-    """[(value, rows)] grouped on one column, in the column's order."""
-    return list(rows.values_list(field).annotate(n=Count("pk")).values_list(field, "n").order_by(field))

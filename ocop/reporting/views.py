@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
 from ocop.core.errors import OcopError
+from ocop.core.html import html_join
 from ocop.core.http import CONTENT_TYPES, export_response, form_error
 from ocop.registry.models import Producer, ProducerType
 
@@ -22,6 +22,7 @@ from . import report as periodic
 from .forms import OutcomeForm, TargetForm
 from .models import Outcome, RecognitionKind, Target
 from .stats import area_for, check_year, sector_names
+from .templatetags.reporting import num
 
 
 def _int(value) -> int | None:
@@ -35,7 +36,10 @@ def _int(value) -> int | None:
 
 def _query(request):
     """(area, year) from ?province=&commune=&year=, inside the user's scope."""
-    year = _int(request.GET.get("year"))
+    raw_year = (request.GET.get("year") or "").strip()
+    if raw_year and not raw_year.isdigit():
+        raise OcopError("year_invalid", _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % raw_year[:20])
+    year = _int(raw_year)
     check_year(year)
     area = area_for(request.user, _int(request.GET.get("province")), _int(request.GET.get("commune")))
     return area, year
@@ -57,23 +61,45 @@ def dashboard_page(request):
     context = {
         "d": data,
         "charts": _charts(data),
-        "years": [r["year"] for r in reversed(data["trend"])],
+        "years": [(r["year"], _("Công nhận năm %(y)s") % {"y": r["year"]}) for r in reversed(data["trend"])],
         "provinces": sorted(dashboard.province_names().items(), key=lambda p: p[1])
         if role == Role.NATIONAL
         else None,
         "communes": dashboard.communes_of(area.province.pk)
         if area.province and role != Role.COMMUNE
         else None,
-        "without": format_html_join(
-            "", "<li>{}</li>", ((r["name"],) for r in data["coverage"]["table"] if not r["with_product"])
+        "without": html_join(
+            "<li>{}</li>", ((r["name"],) for r in data["coverage"]["table"] if not r["with_product"])
         ),
-        "with_rows": format_html_join(
-            "",
+        "with_rows": html_join(
             "<tr><td>{}</td><td>{}</td></tr>",
             (
                 (r["name"], r["products"])
                 for r in data["coverage"]["table"]
                 if r["with_product"] and "products" in r
+            ),
+        ),
+        # The page's two longer tables, built here in one call each (as template loops they cost more than
+        # the figures' SQL on a small province: benchmarks/dashboard.py).
+        "trend_rows": html_join(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}</td></tr>",
+            (
+                (r["year"], *(r[k] for k in RecognitionKind.values), r["total"], _blank(r["in_force"]))
+                for r in data["trend"]
+            ),
+        ),
+        "outcome_rows": html_join(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r["name"],
+                    r["producers"],
+                    num(r["revenue"]),
+                    r["jobs"],
+                    num(r["avg_income"]),
+                    "" if r["median_growth"] is None else f"{num(r['median_growth'])}%",
+                )
+                for r in data["outcomes"]["table"]
             ),
         ),
         "query": request.GET.urlencode(),
@@ -82,6 +108,10 @@ def dashboard_page(request):
         "can_set_targets": role in services.OFFICE,
     }
     return render(request, "reporting/dashboard.html", context)
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _charts(d: dict) -> dict:

@@ -1,8 +1,9 @@
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from ocop.core.html import html_join
 from ocop.core.templatetags.ocop import stars
 from ocop.reporting.charts import fmt
 
@@ -22,15 +23,14 @@ def expiring_rows(rows):
     base = reverse("registry:product_detail", args=["0"])[:-2]  # ".../san-pham/0/" without "0/"
     doing = _("đang làm")
     missing = format_html('<span class="err">{}</span>', _("chưa có hồ sơ"))
-    return format_html_join(
-        "",
+    return html_join(
         '<tr><td><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
                 base,
-                r["product__public_id"],
-                r["product__name"],
-                r["product__commune__name"],
+                r["public_id"],
+                r["name"],
+                r["commune"],
                 stars(r["star"]),
                 r["ends_on"].strftime("%d/%m/%Y"),
                 doing if r["reevaluating"] else missing,
