@@ -259,6 +259,14 @@ def two_factor_disable(*, user, password: str) -> None:
 # Password -----------------------------------------------------------------------------------------------
 
 
+def _check_rules(new_password: str, user) -> None:
+    """The password rules (settings.AUTH_PASSWORD_VALIDATORS), their messages as one error on the field."""
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise OcopError("password_weak", " ".join(exc.messages), field="new_password") from exc
+
+
 @transaction.atomic
 def password_change(*, user, old_password: str, new_password: str) -> None:
     """Change one's own password under the password rules (settings.AUTH_PASSWORD_VALIDATORS)."""
@@ -266,10 +274,7 @@ def password_change(*, user, old_password: str, new_password: str) -> None:
         raise OcopError("password_wrong", _("Mật khẩu hiện tại không đúng."), field="old_password")
     if new_password == old_password:
         raise OcopError("password_same", _("Mật khẩu mới phải khác mật khẩu hiện tại."), field="new_password")
-    try:
-        password_validation.validate_password(new_password, user)
-    except ValidationError as exc:
-        raise OcopError("password_weak", " ".join(exc.messages), field="new_password") from exc
+    _check_rules(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_entry(user, actor=user, action="accounts.password_change", note=_("Đổi mật khẩu"))
@@ -290,10 +295,7 @@ def password_reset(*, user, token: str, new_password: str) -> None:
                 "Hãy yêu cầu liên kết mới."
             ),
         )
-    try:
-        password_validation.validate_password(new_password, user)
-    except ValidationError as exc:
-        raise OcopError("password_weak", " ".join(exc.messages), field="new_password") from exc
+    _check_rules(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     name = normalize_username(user.get_username())
