@@ -8,6 +8,7 @@ from ocop.registry.models import Producer
 from .models import Profile, Role
 
 DEMO_PASSWORD = "ocop-demo-2026"
+DEMO_MAIL_DOMAIN = "ocop.example"  # a reserved name (RFC 2606): no mail can leave for it
 
 
 def demo_users() -> list[tuple[str, str, str]]:
@@ -37,6 +38,7 @@ def demo_users() -> list[tuple[str, str, str]]:
     for username, first_name, role, scope in spec:
         user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first_name})
         user.set_password(DEMO_PASSWORD)
+        user.email = f"{username}@{DEMO_MAIL_DOMAIN}"  # "Quên mật khẩu?" can be tried
         user.is_staff = role == Role.NATIONAL
         user.is_superuser = role == Role.NATIONAL
         user.save()

@@ -273,3 +273,18 @@ def test_deployment_checks_want_real_mail(settings):
     settings.MAILERS = {"default": _mailer({"OCOP_EMAIL_HOST": "mail.example.vn"})}
     settings.DEFAULT_FROM_EMAIL = "OCOP Lai Châu <ocop@laichau.gov.vn>"
     assert checks.mail_configured(None) == []
+
+
+@pytest.mark.django_db
+def test_a_demo_account_can_try_it(client, lai_chau_product):
+    """`ocop demo` gives each account an address under ocop.example, so the reset can be tried on a laptop."""
+    from ocop.accounts.demo import DEMO_MAIL_DOMAIN, demo_users
+
+    demo_users()
+    assert _ask(client, f"chuthe@{DEMO_MAIL_DOMAIN}").status_code == 302
+    (message,) = mail.outbox
+    assert message.to == [f"chuthe@{DEMO_MAIL_DOMAIN}"]
+    form = _open(client, _link(message))
+    r = client.post(form, {"new_password": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert r.status_code == 302 and r.url == DONE
+    assert get_user_model().objects.get(username="chuthe").check_password(NEW_PASSWORD)
