@@ -15,14 +15,16 @@ from ocop.traceability.places import SEATS
 from .models import Fair, Listing
 
 CHOICES_TTL = 300.0
-_choices: dict = {"at": 0.0}
+_choices: dict = {}
 
 
 def choices() -> dict:
     """The filter lists (provinces, sectors, groups, product sets, producer types): reference data that
     changes a few times a year, kept in memory for five minutes so a search page does not re-read it."""
     now = time.monotonic()
-    if now - _choices["at"] > CHOICES_TTL:
+    # Empty until first filled (not "at": 0: time.monotonic() counts from the machine's boot, and a server
+    # started in its first five minutes would have read lists that were never loaded).
+    if not _choices or now - _choices["at"] > CHOICES_TTL:
         _choices.update(
             at=now,
             communes={},

@@ -47,6 +47,19 @@ def test_search_page_without_diacritics_and_filters(client, recent):
     )
 
 
+def test_search_page_on_a_server_started_just_after_boot(client, recent, monkeypatch):
+    """time.monotonic() counts from the machine's boot: the filter lists must load in its first minutes too
+    (they once compared it with 0 and a page served 300 s after boot had no lists: 500)."""
+    from ocop.catalogue import selectors
+
+    monkeypatch.setattr(selectors, "_choices", {})  # as the module starts
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: 12.0)
+    page = client.get("/", {"q": "mat ong"})
+    assert page.status_code == 200
+    assert "Mật ong hoa ban" in page.content.decode()
+    assert selectors.choices()["groups"]
+
+
 def test_product_page_json_ld_and_where_to_buy(client, recent, national):
     honey_ban = recent[0]
     registry.ecommerce_link_save(
