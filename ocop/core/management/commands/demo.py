@@ -1,5 +1,7 @@
+import os
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
@@ -28,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, no_serve=False, scale="small", addr="127.0.0.1:8000", **opts):
+        # The server this command starts answers on its address, and stamp links and reset mails point at it
+        # (a phone on the same network can scan the sample stamps), unless the environment says otherwise.
+        if "OCOP_PUBLIC_URL" not in os.environ:
+            settings.OCOP_PUBLIC_URL = f"http://{addr}"
+        host = addr.rsplit(":", 1)[0].strip("[]")
+        if "OCOP_ALLOWED_HOSTS" not in os.environ and host not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
         call_command("migrate", verbosity=0, interactive=False)
         with tqdm(total=SCALES[scale], desc="Dữ liệu mẫu", unit="dòng", file=sys.stderr, ncols=90) as bar:
             result = load_demo(scale, progress=bar.update)
