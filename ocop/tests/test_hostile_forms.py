@@ -19,7 +19,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ocop.testing import ensure_reference_data
@@ -81,9 +81,10 @@ LAI_CHAU, SON_LA = 12, 14
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data of every app (Lai Châu holds dossiers, lots, batches, findings…), loaded once for the
-    module inside a transaction that is rolled back at the end; each test runs in a savepoint of it."""
+    module inside a transaction that is rolled back at the end; each test runs in a savepoint of it. The
+    demo's photos go to a temporary directory, not the working directory's media/."""
     from ocop.accounts.demo import demo_users
     from ocop.catalogue import demo as catalogue_demo
     from ocop.evaluation import demo as evaluation_demo
@@ -91,7 +92,9 @@ def world(django_db_setup, django_db_blocker):
     from ocop.registry.demo import load_seed_producers
     from ocop.traceability import demo as traceability_demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    files = tmp_path_factory.mktemp("world")
+    roots = override_settings(MEDIA_ROOT=files / "media", OCOP_PRIVATE_ROOT=files / "private")
+    with roots, django_db_blocker.unblock(), transaction.atomic():
         ensure_reference_data()
         load_seed_producers()
         demo_users()
