@@ -21,16 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ocop.core import pdffonts
-from ocop.core.export import safe_cell
+from ocop.core.export import SHEET_CHARS, safe_cell, sheet_title
 from ocop.core.pdffonts import FONT, FONT_BOLD
 from ocop.registry.models import ProducerType
 
 from .charts import fmt
 from .models import RecognitionKind
 from .stats import STARS, percent, sector_names
-
-SHEET_CHARS = 31
-_SHEET_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 @dataclass
@@ -353,7 +350,7 @@ def _xlsx_value(value):
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = " ".join(name.translate(_SHEET_BAD).split())[:SHEET_CHARS].strip("' ") or "Bảng"
+    base = sheet_title(name)
     candidate, n = base, 1
     while candidate.lower() in used:
         n += 1

@@ -29,7 +29,7 @@ def _int(value) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise OcopError("invalid_number", _("«%s» không phải là một mã số.") % value[:20])
     return int(value)
 
@@ -37,7 +37,7 @@ def _int(value) -> int | None:
 def _query(request):
     """(area, year) from ?province=&commune=&year=, inside the user's scope."""
     raw_year = (request.GET.get("year") or "").strip()
-    if raw_year and not raw_year.isdigit():
+    if raw_year and not (raw_year.isascii() and raw_year.isdigit()):
         raise OcopError("year_invalid", _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % raw_year[:20])
     year = _int(raw_year)
     check_year(year)

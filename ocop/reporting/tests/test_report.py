@@ -179,3 +179,21 @@ def test_long_coverage_tables_split_across_pages_with_the_header_repeated():
         pdf = report.write_pdf(data)
         assert pdf.startswith(b"%PDF")
     assert _pages(report.write_pdf(dashboard.build(stats.area_for(None, THANH_HOA)))) >= 4
+
+
+@pytest.mark.parametrize("province", ["12", ""])  # Lai Châu (it has a target) and the country
+def test_every_table_downloads_in_both_formats(filled, client, national, province):
+    """Each table's own download link on the dashboard (a title with ':' once made openpyxl refuse the sheet
+    name, and a target's translated label the cell: both were 500s)."""
+    client.force_login(national)
+    for key in KEYS:
+        xlsx = client.get(f"/quan-ly/thong-ke/bang/{key}.xlsx", {"province": province})
+        assert xlsx.status_code == 200, key
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+        assert not set(sheet.title) & set("[]:*?/\\") and len(sheet.title) <= 31
+        cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        csv = client.get(f"/quan-ly/thong-ke/bang/{key}.csv", {"province": province})
+        assert csv.status_code == 200, key
+        assert str(cells[0]) in csv.content.decode("utf-8-sig")
+        if key == "targets" and province:
+            assert "Sản phẩm OCOP còn hiệu lực cuối năm" in cells
