@@ -112,7 +112,7 @@ def fair_edit(request, pid=None):
                 messages.success(request, _("Đã lưu «%s».") % fair.name)
                 return redirect("promotion:fair_edit", fair.public_id)
             if fair and action in ("add", "remove"):
-                ids = [int(x) for x in request.POST.getlist("product") if x.isdigit()]
+                ids = [int(x) for x in request.POST.getlist("product") if x.isascii() and x.isdigit()]
                 services.fair_products(
                     actor=request.user, fair=fair, **({"add": ids} if action == "add" else {"remove": ids})
                 )

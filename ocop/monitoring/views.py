@@ -25,7 +25,7 @@ def watch(request):
         province = None  # the national level first picks a province
     else:
         try:
-            province = watch_province(request.user, int(code) if code.isdigit() else None)
+            province = watch_province(request.user, int(code) if code.isascii() and code.isdigit() else None)
         except PermissionDenied as e:
             raise Forbidden(e.message) from None
         except NotFound:

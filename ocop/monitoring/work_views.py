@@ -49,7 +49,7 @@ def _office_province(request) -> int | None:
         return None
     if p.role == Role.NATIONAL:
         code = request.GET.get("tinh") or request.POST.get("tinh") or ""
-        return int(code) if code.isdigit() else None
+        return int(code) if code.isascii() and code.isdigit() else None
     return p.province_id
 
 

@@ -25,7 +25,7 @@ class CommuneField(forms.CharField):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             commune = Commune.objects.select_related("province").filter(pk=int(text)).first()
             if commune is None:
                 raise forms.ValidationError(

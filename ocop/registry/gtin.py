@@ -7,7 +7,12 @@ def check_digit(body: str) -> int:
 
 
 def is_valid_gtin(code: str) -> bool:
-    return code.isdigit() and len(code) in (8, 12, 13, 14) and check_digit(code[:-1]) == int(code[-1])
+    return (
+        code.isascii()
+        and code.isdigit()
+        and len(code) in (8, 12, 13, 14)
+        and check_digit(code[:-1]) == int(code[-1])
+    )
 
 
 def normalize_gtin(code: str) -> str:

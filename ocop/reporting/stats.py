@@ -20,6 +20,7 @@ from ocop.registry.models import ProducerType, Sector, Taxonomy
 from . import sql
 
 STARS = ("3", "4", "5")
+FIRST_YEAR = 2010  # the oldest year of recognition a province's list may carry (ocop/registry/importing.py)
 VIEWER_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.ADVISORY, Role.INSPECTOR, Role.COMMUNE}
 
 
@@ -84,8 +85,14 @@ def area_for(user, province: int | None = None, commune: int | None = None) -> A
 
 
 def check_year(year: int | None) -> None:
-    if year is not None and not 2000 <= year <= 2100:
-        message = _("Năm «%s» không hợp lệ: cần 4 chữ số, ví dụ 2024.") % year
+    """A period of the statistics: a year of recognition the registry accepts (2010 to next year)."""
+    last = datetime.date.today().year + 1
+    if year is not None and not FIRST_YEAR <= year <= last:
+        message = _("Năm %(year)s không có trong chương trình: chọn một năm từ %(first)s đến %(last)s.") % {
+            "year": year,
+            "first": FIRST_YEAR,
+            "last": last,
+        }
         raise OcopError("year_invalid", message, field="year")
 
 

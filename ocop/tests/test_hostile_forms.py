@@ -38,6 +38,7 @@ PAYLOADS = {
     "traversal": "../../../../etc/passwd",
     "huge_number": "9" * 40,
     "negative": "-1",
+    "superscript": "1\u00b2",  # str.isdigit() is true, int() refuses it
     "unicode": "Mật ong 🐝 \u202e\ufeff",
 }
 # Raw bytes that are not valid UTF-8 (a lone surrogate encoded, a stray continuation byte, an overlong NUL).
@@ -70,6 +71,7 @@ STAMP_PATHS = [
     "/01/08936120300015/21/X/10/L",  # keys out of order
     "/01/08936120300015",
     "/01/abc/21/x",
+    "/01/0893612030001%C2%B9/21/23456789ABCDEF",  # a superscript digit in the GTIN
     "/01/%00/21/%00",
     "/01/08936120300015/21/%3Cscript%3E",
     "/01/08936120300015/10/..%2F..%2F/21/23456789ABCDEF",

@@ -9,6 +9,7 @@ def test_known_gtins():
     assert not is_valid_gtin("8934588012227")
     assert is_valid_gtin("96385074")
     assert not is_valid_gtin("89345880122a8")
+    assert not is_valid_gtin("893458801222\u00b9")  # a superscript digit: isdigit() yes, int() no
     assert not is_valid_gtin("")
     assert normalize_gtin("8934588012228") == "08934588012228"
 
