@@ -54,12 +54,57 @@ def _http_error(request, exc: HttpError):
     return api.create_response(request, body, status=exc.status_code)
 
 
+# Pydantic's error types (stable across its versions) in Vietnamese; its English text stays in "details".
+_PROBLEMS = {
+    "missing": lambda c: _("thiếu, cần nhập"),
+    "int_parsing": lambda c: _("cần một số nguyên, ví dụ 12"),
+    "int_type": lambda c: _("cần một số nguyên, ví dụ 12"),
+    "int_from_float": lambda c: _("cần một số nguyên, không có phần thập phân"),
+    "float_parsing": lambda c: _("cần một số, ví dụ 12.5"),
+    "decimal_parsing": lambda c: _("cần một số, ví dụ 12.5"),
+    "bool_parsing": lambda c: _("cần true hoặc false"),
+    "date_parsing": lambda c: _("cần một ngày dạng YYYY-MM-DD, ví dụ 2026-03-15"),
+    "date_from_datetime_parsing": lambda c: _("cần một ngày dạng YYYY-MM-DD, ví dụ 2026-03-15"),
+    "datetime_parsing": lambda c: _("cần ngày giờ dạng ISO 8601, ví dụ 2026-03-15T08:30:00+07:00"),
+    "string_type": lambda c: _("cần một chuỗi chữ"),
+    "string_too_short": lambda c: _("cần ít nhất %(n)s ký tự") % {"n": c.get("min_length")},
+    "string_too_long": lambda c: _("dài tối đa %(n)s ký tự") % {"n": c.get("max_length")},
+    "too_long": lambda c: _("tối đa %(n)s phần tử") % {"n": c.get("max_length")},
+    "greater_than_equal": lambda c: _("phải từ %(n)s trở lên") % {"n": c.get("ge")},
+    "greater_than": lambda c: _("phải lớn hơn %(n)s") % {"n": c.get("gt")},
+    "less_than_equal": lambda c: _("phải từ %(n)s trở xuống") % {"n": c.get("le")},
+    "less_than": lambda c: _("phải nhỏ hơn %(n)s") % {"n": c.get("lt")},
+    "literal_error": lambda c: _("phải là một trong: %(v)s") % {"v": c.get("expected")},
+    "enum": lambda c: _("phải là một trong: %(v)s") % {"v": c.get("expected")},
+    "list_type": lambda c: _("cần một danh sách"),
+    "dict_type": lambda c: _("cần một đối tượng JSON {…}"),
+    "model_type": lambda c: _("cần một đối tượng JSON {…}"),
+    "model_attributes_type": lambda c: _("cần một đối tượng JSON {…}"),
+    "value_error": lambda c: str(c.get("error", "")),  # our validators' own (Vietnamese) words
+    "json_invalid": lambda c: _("nội dung JSON không đọc được"),
+}
+
+
+def _problem(err: dict) -> str:
+    say = _PROBLEMS.get(err.get("type", ""))
+    if say is None:  # a rarer type: said generally, Pydantic's words stay in "detail"
+        return _("giá trị không hợp lệ (%s)") % err.get("type", "")
+    return say(err.get("ctx") or {})
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     problems = []
     for err in exc.errors:
         loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "payload", "query"))
-        problems.append({"field": loc, "message": err.get("msg", "")})
+        problems.append(
+            {
+                "field": loc,
+                "message": _problem(err),
+                "type": err.get("type", ""),
+                "detail": err.get("msg", ""),
+            }
+        )
     message = _("Dữ liệu gửi lên không hợp lệ: %s") % "; ".join(
         f"{p['field']}: {p['message']}" for p in problems
     )
