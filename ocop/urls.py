@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from ocop.catalogue import urls as catalogue_urls
 from ocop.core import views as core_views
@@ -19,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("ocop.accounts.urls")),
+    # The back office's address on its own opens where a login lands.
+    path("quan-ly/", RedirectView.as_view(pattern_name=settings.LOGIN_REDIRECT_URL), name="back_office"),
     path("quan-ly/", include("ocop.registry.urls")),
     path("quan-ly/danh-gia/", include("ocop.evaluation.urls")),
     path("quan-ly/tem/", include("ocop.traceability.urls")),

@@ -127,3 +127,27 @@ def test_dot_is_a_round_a_campaign_or_a_batch(client, certificate, lai_chau_offi
         page = client.get(url).content.decode()
         heads = [h for h in ("Round", "Campaign", "Batch") if f"<th>{h}</th>" in page]
         assert heads == [word], url
+
+
+def test_django_form_messages_in_plain_vietnamese():
+    """ocop/locale/vi overrides Django's awkward Vietnamese ("Nhập một số tổng thể.")."""
+    from django import forms
+
+    class F(forms.Form):
+        n = forms.IntegerField(max_value=5)
+        e = forms.EmailField()
+
+    with translation.override("vi"):
+        errors = F({"n": "mười", "e": "x"}).errors
+        assert errors["n"] == ["Nhập một số nguyên, ví dụ 12."]
+        assert "ten@example.vn" in errors["e"][0]
+        assert F({"n": "9", "e": "a@b.vn"}).errors["n"] == ["Giá trị phải nhỏ hơn hoặc bằng 5."]
+    with translation.override("en"):
+        assert F({"n": "x", "e": "a@b.vn"}).errors["n"] == ["Enter a whole number."]
+
+
+@pytest.mark.django_db
+def test_the_back_office_address_alone_opens_the_back_office(client, lai_chau_officer):
+    assert client.get("/quan-ly/")["Location"] == "/quan-ly/san-pham/"
+    client.force_login(lai_chau_officer)
+    assert client.get("/quan-ly/", follow=True).status_code == 200
