@@ -1,7 +1,8 @@
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import history as display
 
 
 class AuditEntry(models.Model):
@@ -34,61 +35,11 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        verb = self.action.rpartition(".")[2]
-        return str(ACTION_VERBS.get(verb, self.action))
+        return display.action_label(self.action)
 
-    def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) with the model's translated field names."""
-        try:
-            model = apps.get_model(self.object_type)
-        except (LookupError, ValueError):
-            model = None
-        rows = []
-        for name, (before, after) in self.changes.items():
-            label = name
-            if model is not None:
-                try:
-                    label = str(model._meta.get_field(name).verbose_name)
-                except Exception:
-                    label = name
-            if isinstance(after, dict) and len(after) > 6:
-                changed = sum(1 for k, v in after.items() if (before or {}).get(k) != v)
-                before, after = None, _("%(n)s mục thay đổi") % {"n": changed}
-            rows.append((label, before, after))
-        return rows
-
-
-ACTION_VERBS = {
-    "create": _("Tạo mới"),
-    "update": _("Sửa"),
-    "import": _("Nhập từ tệp"),
-    "import_update": _("Cập nhật từ tệp"),
-    "self_assessment": _("Tự đánh giá"),
-    "submit": _("Nộp hồ sơ"),
-    "resubmit": _("Gửi lại minh chứng"),
-    "forward": _("Xã chuyển lên tỉnh"),
-    "return": _("Xã trả lại"),
-    "intake": _("Tỉnh tiếp nhận"),
-    "request_evidence": _("Yêu cầu bổ sung minh chứng"),
-    "evidence": _("Thêm minh chứng"),
-    "assign": _("Đưa vào đợt đánh giá"),
-    "sheet": _("Thành viên nộp phiếu chấm"),
-    "scored": _("Khóa kết quả"),
-    "recognised": _("Công nhận"),
-    "not_recognised": _("Không công nhận"),
-    "forward_central": _("Chuyển Trung ương"),
-    "issue": _("Cấp giấy chứng nhận"),
-    "record": _("Ghi nhận giấy chứng nhận"),
-    "revoke": _("Thu hồi"),
-    "council": _("Lập hội đồng"),
-    "close": _("Khóa đợt"),
-    "plan": _("Thêm chủ thể vào đợt kiểm tra"),
-    "found": _("Ghi nhận phát hiện"),
-    "respond": _("Chủ thể báo cáo khắc phục"),
-    "followup": _("Kiểm tra lại"),
-    "escalate": _("Đề nghị thu hồi"),
-    "check": _("Kiểm tra điểm bán"),
-}
+    def change_rows(self):
+        """One row per changed key, with labels and values as a person reads them (core.history)."""
+        return display.change_rows(self)
 
 
 class PublicVersion(models.Model):
