@@ -371,11 +371,16 @@ def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
 # --- Members score online -------------------------------------------------------------------------
 
 
+def seated(user, dossier: Dossier) -> bool:
+    """The user sits on the council of the round the dossier is in: the only one who scores it."""
+    return dossier.round_id is not None and dossier.round.seats.filter(user=user).exists()
+
+
 def sheet_submit(*, actor, dossier: Dossier, answers: dict) -> ScoreSheet:
     """A council member submits their sheet, once. Concurrent or repeated submissions cannot both land."""
     with transaction.atomic():
         d = Dossier.objects.select_for_update(of=("self",)).select_related("round").get(pk=dossier.pk)
-        if d.round is None or not d.round.seats.filter(user=actor).exists():
+        if not seated(actor, d):
             _deny()
         _state(d, State.IN_ROUND)
         if d.round.status == Round.Status.CLOSED:

@@ -120,10 +120,7 @@ def dossier_detail(request, pid):
         ctx["evidence_form"] = EvidenceForm()
     ctx["my_sheet"] = d.sheets.filter(member=request.user).first()
     ctx["can_score"] = (
-        d.state == State.IN_ROUND
-        and d.round
-        and d.round.seats.filter(user=request.user).exists()
-        and ctx["my_sheet"] is None
+        d.state == State.IN_ROUND and ctx["my_sheet"] is None and services.seated(request.user, d)
     )
     ctx["certificates"] = d.certificates.all()
     return render(request, "evaluation/dossier_detail.html", ctx)
@@ -162,9 +159,18 @@ def self_assessment(request, pid):
 def score_sheet(request, pid):
     """A council member's own sheet. Other members' sheets are not shown until the round closes."""
     d = _dossier(request, pid)
+    if not services.seated(request.user, d):
+        # The office, the advisory team and inspectors see the dossier, but only the round's council scores.
+        message = _("Chỉ thành viên hội đồng của đợt đánh giá có hồ sơ này mới chấm điểm được.")
+        return render(request, "403.html", {"message": message}, status=403)
     sheet = load_sheet(d.set_number, d.rubric)
     form = SheetForm(sheet, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        messages.error(
+            request,
+            _("Tiêu chí %(codes)s: chọn lại một ý có trong phiếu.") % {"codes": ", ".join(form.errors)},
+        )
+    elif request.method == "POST":
         try:
             services.sheet_submit(actor=request.user, dossier=d, answers=form.answers())
         except OcopError as e:

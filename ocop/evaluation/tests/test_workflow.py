@@ -200,6 +200,19 @@ def test_members_see_only_assigned_dossiers_and_only_their_own_sheet(
     assert "hiển thị khi đợt đánh giá đã khóa" in page and "100" not in page.split("Kết quả")[1]
     r = client.get(f"/quan-ly/danh-gia/ho-so/{d.public_id}/cham/")
     assert r.status_code == 200 and 'type="radio"' in r.content.decode()
+    # A value that is no option of the sheet: said, and nothing saved.
+    bad = {c.code: "0" for c in sheet.criteria} | {sheet.criteria[0].code: "99"}
+    r = client.post(f"/quan-ly/danh-gia/ho-so/{d.public_id}/cham/", bad, follow=True)
+    assert f"Tiêu chí {sheet.criteria[0].code}: chọn lại" in r.content.decode()
+    assert not ScoreSheet.objects.filter(dossier=d, member=m2).exists()
+    # The province's office sees the dossier but does not get a sheet to fill in.
+    client.force_login(lai_chau_officer)
+    assert client.get(f"/quan-ly/danh-gia/ho-so/{d.public_id}/").status_code == 200
+    r = client.get(f"/quan-ly/danh-gia/ho-so/{d.public_id}/cham/")
+    assert r.status_code == 403 and "Chỉ thành viên hội đồng" in r.content.decode()
+    assert 'type="radio"' not in r.content.decode()
+    assert client.post(f"/quan-ly/danh-gia/ho-so/{d.public_id}/cham/", bad).status_code == 403
+    client.force_login(m2)
     data = {c.code: f"{c.max:g}" for c in sheet.criteria}
     r = client.post(f"/quan-ly/danh-gia/ho-so/{d.public_id}/cham/", data)
     assert r.status_code == 302
