@@ -61,6 +61,19 @@ def can_create(user) -> bool:
     return p is not None and p.role in EDITOR_ROLES
 
 
+# Who may record or change a product's recognition (star, decision, evaluation year): the provincial office
+# for its own province (the region is checked with the record itself) and the national level.
+RECOGNITION_ROLES = {Role.NATIONAL, Role.PROVINCE}
+
+
+def can_record_recognition(user) -> bool:
+    """Whether the user may record a recognition; None is the system (CLI, demo loader)."""
+    if user is None:
+        return True
+    p = profile_of(user)
+    return p is not None and p.role in RECOGNITION_ROLES
+
+
 def require_edit(user, obj) -> None:
     from django.utils.translation import gettext as _
 

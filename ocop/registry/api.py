@@ -74,6 +74,11 @@ class ProductOut(Schema):
     description: str
 
 
+# The service checks the year (services.recognition_year_ok), the same rule as the form and the import; the
+# star, decision and year are refused (403 recognition_forbidden) to a producer or a commune officer.
+YEAR_HELP = f"Năm đánh giá: từ {services.FIRST_YEAR} đến năm nay."
+
+
 class ProductIn(Schema):
     name: str = Field(max_length=255)
     product_set: int = Field(ge=1, le=26)
@@ -84,7 +89,7 @@ class ProductIn(Schema):
     star: int | None = Field(None, ge=1, le=5)
     decision_number: str = Field("", max_length=60)
     decision_date: datetime.date | None = None
-    year: int | None = Field(None, ge=2018, le=2100)
+    year: int | None = Field(None, description=YEAR_HELP)
 
 
 class ProductPatch(Schema):
@@ -95,7 +100,7 @@ class ProductPatch(Schema):
     star: int | None = Field(None, ge=1, le=5)
     decision_number: str | None = Field(None, max_length=60)
     decision_date: datetime.date | None = None
-    year: int | None = Field(None, ge=2018, le=2100)
+    year: int | None = Field(None, description=YEAR_HELP)
 
 
 class AuditOut(Schema):

@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ocop.accounts.permissions import can_record_recognition
 from ocop.core import private
 from ocop.core.errors import OcopError
 from ocop.core.forms import date_field
@@ -8,6 +10,7 @@ from ocop.geo.models import Commune
 from ocop.geo.services import resolve_address
 
 from .models import Platform, Producer, Product, ProductSet
+from .services import CERTIFIED_FIELDS, FIRST_YEAR, certificate_in_force
 
 
 class CommuneField(forms.CharField):
@@ -72,6 +75,14 @@ class ProductForm(forms.ModelForm):
     commune = CommuneField(
         label=_("Xã, phường"), required=False, help_text=_("Để trống nếu trùng xã của chủ thể.")
     )
+    # The model's field would allow 0 and answer 9 with the raw database constraint's name.
+    star = forms.IntegerField(
+        label=_("Số sao"),
+        required=False,
+        min_value=1,
+        max_value=5,
+        error_messages={"min_value": _("Số sao phải từ 1 đến 5."), "max_value": _("Số sao phải từ 1 đến 5.")},
+    )
 
     class Meta:
         model = Product
@@ -104,6 +115,20 @@ class ProductForm(forms.ModelForm):
         self.fields["product_set"].queryset = ProductSet.objects.filter(taxonomy__current=True)
         if self.instance.pk:
             self.initial["commune"] = self.instance.commune_id
+        # services.product_update refuses them anyway; here they are not offered.
+        if not can_record_recognition(user):
+            for name in CERTIFIED_FIELDS:
+                del self.fields[name]
+            return
+        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=timezone.localdate().year)
+        self.fields["decision_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        cert = certificate_in_force(self.instance) if self.instance.pk else None
+        if cert is not None:
+            for name in CERTIFIED_FIELDS:
+                self.fields[name].disabled = True
+            self.fields["star"].help_text = _(
+                "Theo giấy chứng nhận %(number)s còn hiệu lực: đổi hạng qua đánh giá lại hoặc thu hồi."
+            ) % {"number": cert.number}
 
     def clean_commune(self):
         commune = self.cleaned_data.get("commune")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import profile_of
+from ocop.accounts.permissions import can_record_recognition, profile_of
 from ocop.core import versions
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.errors import OcopError
@@ -26,7 +26,15 @@ from ocop.geo.services import GeoIndex
 
 from .gtin import is_valid_gtin
 from .models import Producer, ProducerType, Product
-from .services import CODE_RE, current_sets
+from .services import (
+    CERTIFIED_FIELDS,
+    CODE_RE,
+    FIRST_YEAR,
+    certificate_in_force,
+    current_sets,
+    decision_date_ok,
+    recognition_year_ok,
+)
 from .signals import products_changed
 
 # Canonical column → folded header aliases. Matching ignores case, diacritics and punctuation.
@@ -267,6 +275,7 @@ def validate(
     sets = current_sets()
     set_by_name = {fold_words(s.name): s for s in sets.values()}
     profile = profile_of(actor) if actor is not None else None
+    may_recognise = can_record_recognition(actor)
     this_year = timezone.localdate().year
     good: list[_Row] = []
     errors: list[str] = []
@@ -343,21 +352,34 @@ def validate(
         if get("decision_date"):
             try:
                 row.decision_date = parse_date(cell["decision_date"])
-                if row.decision_date.year < 2010 or row.decision_date > timezone.localdate():
+                if not decision_date_ok(row.decision_date):
                     raise ValueError
             except ValueError:
                 problems.append(
-                    _("ngày quyết định «%(v)s» không hợp lệ (cần dd/mm/yyyy, không sau hôm nay)")
-                    % {"v": get("decision_date")}
+                    _(
+                        "ngày quyết định «%(v)s» không hợp lệ (cần dd/mm/yyyy, từ năm %(first)s, không sau "
+                        "hôm nay)"
+                    )
+                    % {"v": get("decision_date"), "first": FIRST_YEAR}
                 )
         row.decision_number = get("decision_number")[:60]
         if get("year"):
-            if re.fullmatch(r"\d{4}", get("year")) and 2010 <= int(get("year")) <= this_year + 1:
+            if re.fullmatch(r"\d{4}", get("year")) and recognition_year_ok(int(get("year"))):
                 row.year = int(get("year"))
             else:
-                problems.append(_("năm «%(v)s» không hợp lệ (cần 4 chữ số, từ 2010)") % {"v": get("year")})
+                problems.append(
+                    _("năm «%(v)s» không hợp lệ (cần 4 chữ số, từ %(first)s đến %(last)s)")
+                    % {"v": get("year"), "first": FIRST_YEAR, "last": this_year}
+                )
         elif row.decision_date:
             row.year = row.decision_date.year
+        if not may_recognise and any(get(k) for k in ("star", "decision_number", "decision_date", "year")):
+            problems.append(
+                _(
+                    "chỉ cơ quan OCOP cấp tỉnh hoặc cấp trung ương được ghi số sao, quyết định, năm "
+                    "đánh giá: hãy để trống các cột đó"
+                )
+            )
         if len(row.product_name) > 255 or len(row.producer_name) > 255:
             problems.append(_("tên dài quá 255 ký tự"))
         if problems:
@@ -394,7 +416,7 @@ def import_rows(
         return result
     with transaction.atomic():
         _write(good, result, actor)
-        if dry_run:
+        if dry_run or result.errors:  # a row refused while writing: the producers made so far go too
             transaction.set_rollback(True)
     return result
 
@@ -444,6 +466,7 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         by_name[(prod.producer_id, fold_words(prod.name))] = prod
     seq = _sequences(communes)
     audit = []
+    refused: list[str] = []
     to_create: list[Product] = []
     to_update: list[Product] = []
     for r in good:
@@ -451,6 +474,18 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         key = (producer.pk, fold_words(r.product_name))
         prod = by_name.get(key)
         if prod is not None:
+            changes = [f for f in CERTIFIED_FIELDS if getattr(r, f) not in (None, "", getattr(prod, f))]
+            cert = certificate_in_force(prod) if changes else None
+            if cert is not None:  # the same rule as services.product_update
+                refused.append(
+                    _(
+                        "Dòng %(n)s: sản phẩm «%(name)s» có giấy chứng nhận OCOP %(number)s (%(star)s "
+                        "sao) còn hiệu lực: số sao, quyết định, năm đánh giá theo giấy chứng nhận; hãy để "
+                        "trống các cột đó hoặc ghi đúng như giấy chứng nhận."
+                    )
+                    % {"n": r.number, "name": prod.name, "number": cert.number, "star": cert.star}
+                )
+                continue
             before = snapshot(prod)
             for f in ("star", "decision_number", "decision_date", "year", "gtin"):
                 v = getattr(r, f)
@@ -489,6 +524,10 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         prod.refresh_search()
         by_name[key] = prod
         to_create.append(prod)
+    if refused:
+        result.errors = refused
+        result.producers_created = result.producers_matched = 0
+        return
     Product.objects.bulk_create(to_create, batch_size=1000)
     Product.objects.bulk_update(
         to_update,

@@ -1,14 +1,16 @@
 """Every write to the registry goes through these functions: web UI, API, CLI and imports alike."""
 
+import datetime
 import re
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import can_create, profile_of, require_edit
+from ocop.accounts.permissions import can_create, can_record_recognition, profile_of, require_edit
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.geo.models import Commune
@@ -50,6 +52,23 @@ PRODUCT_FIELDS = {
     "code",
 }
 CODE_RE = re.compile(r"^(\d{2})-(\d{5})-(\d{3,})-(\d{4})$")
+# A recognition: recorded only by the provincial office or the national level (can_record_recognition), and
+# taken from the certificate while one is in force. The product code carries the evaluation year.
+RECOGNITION_FIELDS = ("star", "decision_number", "decision_date", "year", "code")
+CERTIFIED_FIELDS = ("star", "decision_number", "decision_date", "year")
+# The national OCOP programme began in 2018 (QĐ 490/QĐ-TTg of 7/5/2018): no recognition is older. One rule
+# for the form, the API, the import and the CLI.
+FIRST_YEAR = 2018
+
+
+def recognition_year_ok(year: int) -> bool:
+    """An evaluation year from FIRST_YEAR to this year."""
+    return FIRST_YEAR <= year <= timezone.localdate().year
+
+
+def decision_date_ok(day: datetime.date) -> bool:
+    """A decision signed from FIRST_YEAR on and not after today."""
+    return datetime.date(FIRST_YEAR, 1, 1) <= day <= timezone.localdate()
 
 
 def check_region(user, *, commune: Commune, producer: Producer | None = None) -> None:
@@ -61,7 +80,10 @@ def check_region(user, *, commune: Commune, producer: Producer | None = None) ->
         raise PermissionDenied("forbidden", _("Bạn không có quyền tạo hoặc sửa hồ sơ."))
     if p.role == Role.PROVINCE and commune.province_id != p.province_id:
         raise PermissionDenied(
-            "out_of_region", _("Xã %(commune)s không thuộc tỉnh bạn quản lý.") % {"commune": commune}
+            "out_of_region",
+            # str(commune) is "Xã Mường Giôn, Tỉnh Sơn La": its name already says Xã or Phường.
+            _("%(commune)s không thuộc tỉnh bạn quản lý: hãy chọn một xã, phường của %(province)s.")
+            % {"commune": commune, "province": p.province},
         )
     if p.role == Role.COMMUNE and commune.pk != p.commune_id:
         raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của xã mình quản lý."))
@@ -142,7 +164,9 @@ def next_product_code(*, commune: Commune, year: int) -> str:
     return f"{prefix}{seq:03d}{suffix}"
 
 
-def _clean_product(data: dict[str, Any]) -> None:
+def _clean_product(data: dict[str, Any], product: Product | None = None) -> None:
+    """Check and tidy the values. The year and the decision date are checked when they are set or changed: an
+    older record keeps what it says until someone changes it."""
     if "name" in data:
         data["name"] = " ".join(str(data["name"] or "").split())
         if not data["name"]:
@@ -163,6 +187,39 @@ def _clean_product(data: dict[str, Any]) -> None:
     star = data.get("star")
     if star is not None and star not in (1, 2, 3, 4, 5):
         raise OcopError("star_invalid", _("Số sao phải từ 1 đến 5."), field="star")
+
+    def changed(name):
+        return data.get(name) is not None and (product is None or data[name] != getattr(product, name))
+
+    year = data.get("year")
+    if changed("year") and not recognition_year_ok(year):
+        raise OcopError(
+            "year_invalid",
+            _(
+                "Năm đánh giá %(year)s không hợp lệ: hãy ghi năm từ %(first)s (năm bắt đầu Chương trình "
+                "OCOP) đến %(last)s."
+            )
+            % {"year": year, "first": FIRST_YEAR, "last": timezone.localdate().year},
+            field="year",
+        )
+    day = data.get("decision_date")
+    if changed("decision_date") and not decision_date_ok(day):
+        if day > timezone.localdate():
+            raise OcopError(
+                "decision_date_future",
+                _("Ngày quyết định %(date)s ở sau hôm nay: hãy ghi ngày đã ký quyết định, không sau hôm nay.")
+                % {"date": f"{day:%d/%m/%Y}"},
+                field="decision_date",
+            )
+        raise OcopError(
+            "decision_date_invalid",
+            _(
+                "Ngày quyết định %(date)s trước năm %(first)s, năm bắt đầu Chương trình OCOP: hãy kiểm tra "
+                "lại ngày."
+            )
+            % {"date": f"{day:%d/%m/%Y}", "first": FIRST_YEAR},
+            field="decision_date",
+        )
     code = data.get("code")
     if code:
         if not CODE_RE.match(code):
@@ -176,6 +233,50 @@ def _clean_product(data: dict[str, Any]) -> None:
         data["code"] = None
 
 
+_UNSET = {"star": None, "decision_number": "", "decision_date": None, "year": None, "code": None}
+
+
+def certificate_in_force(product: Product):
+    """The certificate that speaks for the product (evaluation's Certificate), when it is in force."""
+    from ocop.evaluation.models import Certificate
+
+    cert = Certificate.objects.speaking_for(product)
+    if cert is None or cert.status(timezone.localdate()) not in ("valid", "expiring", "grace"):
+        return None
+    return cert
+
+
+def _check_recognition(actor, data: dict[str, Any], product: Product | None = None) -> None:
+    """Refuse a recognition recorded or changed by someone who may not, or by hand over a certificate."""
+    now = {f: getattr(product, f) for f in RECOGNITION_FIELDS} if product is not None else _UNSET
+    changed = [f for f in RECOGNITION_FIELDS if f in data and data[f] != now[f]]
+    if not changed:
+        return
+    if not can_record_recognition(actor):
+        raise PermissionDenied(
+            "recognition_forbidden",
+            _(
+                "Chỉ cơ quan OCOP cấp tỉnh hoặc cấp trung ương được ghi kết quả công nhận (số sao, số và "
+                "ngày quyết định, năm đánh giá, mã số sản phẩm). Hãy để trống các trường này: kết quả được "
+                "ghi sau khi hội đồng đánh giá sản phẩm."
+            ),
+            field=changed[0],
+        )
+    certified = [f for f in changed if f in CERTIFIED_FIELDS]
+    cert = certificate_in_force(product) if product is not None and certified else None
+    if cert is not None:
+        raise OcopError(
+            "recognition_certified",
+            _(
+                "Sản phẩm có giấy chứng nhận OCOP %(number)s (%(star)s sao, quyết định %(decision)s) còn "
+                "hiệu lực: số sao, quyết định và năm đánh giá lấy theo giấy chứng nhận, không sửa tay được. "
+                "Muốn đổi hạng, hãy đánh giá lại sản phẩm; nếu giấy chứng nhận sai, hãy thu hồi giấy đó."
+            )
+            % {"number": cert.number, "star": cert.star, "decision": cert.decision_number},
+            field=certified[0],
+        )
+
+
 @transaction.atomic
 def product_create(*, actor, **data: Any) -> Product:
     """Register a product of a producer, with its product set and commune (defaults to the producer's)."""
@@ -185,6 +286,7 @@ def product_create(*, actor, **data: Any) -> Product:
     data.setdefault("commune", data["producer"].commune)
     _clean_product(data)
     check_region(actor, commune=data["commune"], producer=data["producer"])
+    _check_recognition(actor, data)
     if not data.get("code") and data.get("year"):
         data["code"] = next_product_code(commune=data["commune"], year=data["year"])
     product = Product(**data)
@@ -201,13 +303,14 @@ def product_update(*, actor, product: Product, **data: Any) -> Product:
         raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
     product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
     require_edit(actor, product)
-    _clean_product(data)
+    _clean_product(data, product)
     if "commune" in data or "producer" in data:
         check_region(
             actor,
             commune=data.get("commune", product.commune),
             producer=data.get("producer", product.producer),
         )
+    _check_recognition(actor, data, product)
     before = snapshot(product)
     for k, v in data.items():
         setattr(product, k, v)

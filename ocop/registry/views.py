@@ -168,7 +168,8 @@ def product_media(request, pid):
 def _save(request, form, save, success_url_name, template, extra):
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save({k: form.cleaned_data[k] for k in form.Meta.fields})
+            # Only the fields the form offers this user (ProductForm leaves out the recognition for some).
+            obj = save({k: form.cleaned_data[k] for k in form.Meta.fields if k in form.fields})
         except OcopError as e:
             form_error(form, e)
         else:
