@@ -16,11 +16,11 @@ from ocop.accounts.permissions import profile_of
 from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProducerType, Sector, Taxonomy
+from ocop.registry.services import FIRST_YEAR
 
 from . import sql
 
 STARS = ("3", "4", "5")
-FIRST_YEAR = 2010  # the oldest year of recognition a province's list may carry (ocop/registry/importing.py)
 VIEWER_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.ADVISORY, Role.INSPECTOR, Role.COMMUNE}
 
 
@@ -85,8 +85,8 @@ def area_for(user, province: int | None = None, commune: int | None = None) -> A
 
 
 def check_year(year: int | None) -> None:
-    """A period of the statistics: a year of recognition the registry accepts (2010 to next year)."""
-    last = datetime.date.today().year + 1
+    """A period of the statistics: a year of recognition the registry accepts (2018 to this year)."""
+    last = datetime.date.today().year
     if year is not None and not FIRST_YEAR <= year <= last:
         message = _("Năm %(year)s không có trong chương trình: chọn một năm từ %(first)s đến %(last)s.") % {
             "year": year,

@@ -274,7 +274,7 @@ def test_bad_parameters_get_a_vietnamese_message(query, client, national):
     if "year" in query:
         assert "Năm " in response.content.decode()  # says the year is what to fix
     if query == "?year=1800":
-        assert f"từ 2010 đến {THIS_YEAR + 1}" in response.content.decode()
+        assert f"từ 2018 đến {THIS_YEAR}" in response.content.decode()
     api = client.get(f"/api/v1/stats{query}")
     assert api.status_code in (400, 404, 422)
     assert api.json()["message"]
