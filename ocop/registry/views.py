@@ -72,7 +72,8 @@ def filtered_producers(request):
 
 def _filters_context(request):
     return {
-        "provinces": Province.objects.all(),
+        # The province filter only for those who see more than one province (the national level).
+        "provinces": Province.objects.all() if _nationwide(request.user) else (),
         "sets": ProductSet.objects.filter(taxonomy__current=True),
         "sectors": Sector.objects.filter(taxonomy__current=True),
         "producer_types": ProducerType.choices,
@@ -81,6 +82,11 @@ def _filters_context(request):
         "can_create": can_create(request.user),
         "can_import": can_import(request.user),
     }
+
+
+def _nationwide(user) -> bool:
+    p = profile_of(user)
+    return p is not None and p.role == Role.NATIONAL
 
 
 def can_import(user) -> bool:

@@ -50,6 +50,9 @@ def test_ui_list_detail_and_edit(client, request, persona, both):
     assert client.get(f"/quan-ly/san-pham/{son_la.public_id}/").status_code == (200 if sees_sl else 404)
     edit = client.get(f"/quan-ly/san-pham/{lai_chau.public_id}/sua/")
     assert edit.status_code == (200 if edits_lc else 403 if sees_lc else 404)
+    # A filter by province only for who sees more than one (it offered 34 provinces, 33 of them empty).
+    for path in ("/quan-ly/san-pham/", "/quan-ly/chu-the/"):
+        assert ('name="province"' in client.get(path).content.decode()) is (persona == "national")
 
 
 @pytest.mark.django_db
