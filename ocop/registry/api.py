@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -127,13 +128,21 @@ def _audit(obj) -> list[dict]:
 
 # Bounded: a negative slice or a number past 64 bits was a 500 (found by the hostile-input tests).
 PROVINCE = Query(None, ge=1, le=999)
-LIMIT = Query(50, ge=0)  # more than 500 still gives 500
+MAX_LIMIT = 500
+LIMIT = Query(50, ge=0, description=f"Tối đa {MAX_LIMIT} dòng một lần; tổng số ở tiêu đề X-Total-Count.")
 OFFSET = Query(0, ge=0, le=10**9)
+
+
+def _page(response: HttpResponse, qs, limit: int, offset: int):
+    """At most MAX_LIMIT rows from offset; how many match in X-Total-Count, so a client knows when to stop."""
+    response["X-Total-Count"] = str(qs.count())
+    return qs[offset : offset + min(limit, MAX_LIMIT)]
 
 
 @router.get("/producers", response=list[ProducerOut])
 def producer_list(
     request,
+    response: HttpResponse,
     q: str = "",
     province: int | None = PROVINCE,
     limit: int = LIMIT,
@@ -144,7 +153,7 @@ def producer_list(
         qs = qs.search(q)
     if province:
         qs = qs.filter(commune__province_id=province)
-    return qs[offset : offset + min(limit, 500)]
+    return _page(response, qs, limit, offset)
 
 
 @router.get("/producers/{pid}", response=ProducerOut)
@@ -176,6 +185,7 @@ def producer_update(request, pid: str, payload: ProducerPatch):
 @router.get("/products", response=list[ProductOut])
 def product_list(
     request,
+    response: HttpResponse,
     q: str = "",
     province: int | None = PROVINCE,
     star: int | None = None,
@@ -192,7 +202,7 @@ def product_list(
         qs = qs.filter(star=star)
     if product_set:
         qs = qs.filter(product_set__number=product_set)
-    return qs[offset : offset + min(limit, 500)]
+    return _page(response, qs, limit, offset)
 
 
 @router.get("/products/{pid}", response=ProductOut)

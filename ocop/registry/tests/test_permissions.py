@@ -65,6 +65,11 @@ def test_api_read_and_write(client, request, persona, both):
     ids = {p["id"] for p in client.get("/api/v1/products?limit=500").json()}
     assert (lai_chau.public_id in ids) is sees_lc
     assert (son_la.public_id in ids) is sees_sl
+    # The total in the header counts what the user may see, not the whole table.
+    one = client.get("/api/v1/products?limit=1")
+    assert len(one.json()) == min(1, sees_lc + sees_sl)
+    assert one["X-Total-Count"] == str(Product.objects.visible_to(user).count()) == str(sees_lc + sees_sl)
+    assert client.get("/api/v1/producers?limit=0")["X-Total-Count"] == str(sees_lc + sees_sl)
     r = client.patch(
         f"/api/v1/products/{lai_chau.public_id}",
         json.dumps({"name": "Chè X"}),
