@@ -239,18 +239,38 @@ def show(value, field=None) -> str | None:
     return str(value)
 
 
+_KEY_ORDER = {k: i for i, k in enumerate(KEY_LABELS)}
+
+
+def _in_order(keys, field_of) -> list:
+    """Keys in the order the model declares its fields (then KEY_LABELS', then as stored): PostgreSQL's
+    jsonb keeps an object's keys sorted by length, which reads as no order at all."""
+
+    def position(ik):
+        i, k = ik
+        f = field_of(k)
+        if f is not None:
+            return (0, f.creation_counter, i)
+        return (1, _KEY_ORDER.get(k, len(_KEY_ORDER)), i)
+
+    return [k for _i, k in sorted(enumerate(keys), key=position)]
+
+
 def change_rows(entry) -> list[Change]:
     """(label, before, after, items) for each key of an entry's changes, with the models' translated
     labels; a dict value becomes one item per key that changed."""
     candidates = _models(entry.object_type, entry.action)
+    changes = entry.changes or {}
+    renamed = ACTION_KEYS.get(entry.action, {})
     rows = []
-    for name, pair in (entry.changes or {}).items():
+    for name in _in_order(changes, lambda k: _field(candidates, renamed.get(k, k))[0]):
+        pair = changes[name]
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        label, field = _label(candidates, ACTION_KEYS.get(entry.action, {}).get(name, name))
+        label, field = _label(candidates, renamed.get(name, name))
         if isinstance(before, dict) or isinstance(after, dict):
             b = before if isinstance(before, dict) else {}
             a = after if isinstance(after, dict) else {}
-            keys = [*a, *(k for k in b if k not in a)]
+            keys = _in_order([*a, *(k for k in b if k not in a)], lambda k: None)
             changed = [
                 k for k in keys if b.get(k) != a.get(k) and not (_empty(b.get(k)) and _empty(a.get(k)))
             ]

@@ -14,6 +14,7 @@ from ocop.evaluation.models import Dossier
 from ocop.evaluation.tests.test_workflow import to_review
 from ocop.registry import services as registry
 from ocop.reporting import services as reporting
+from ocop.reporting.models import Outcome
 
 SOURCE = Path(__file__).resolve().parents[2]
 
@@ -82,6 +83,26 @@ def test_dossier_history_shows_states_kind_report_and_dates(
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_keys_read_in_the_models_order_whatever_order_the_database_keeps():
+    """PostgreSQL's jsonb sorts an object's keys by length ("jobs" before "revenue"): shown in the order the
+    model declares its fields, on both databases."""
+    entry = audit_event(
+        actor=None,
+        action="outcome.save",
+        object_type="registry.producer",
+        object_id="X",
+        object_repr="X",
+        before={},
+        after={"avg_income": "5.5", "jobs": 3, "revenue": 10, "year": 2024},
+    )
+    entry.refresh_from_db()
+    with translation.override("vi"):
+        labels = [row.label for row in entry.change_rows()]
+    fields = [f.name for f in Outcome._meta.fields if f.name in ("avg_income", "jobs", "revenue", "year")]
+    assert labels == [str(Outcome._meta.get_field(n).verbose_name) for n in fields]
+
+
 def test_history_in_english(client, lai_chau_producer, lai_chau_officer):
     reporting.outcome_save(actor=lai_chau_officer, producer=lai_chau_producer, year=2024, revenue=10, jobs=3)
     client.force_login(lai_chau_officer)
@@ -161,7 +182,7 @@ def test_a_big_dict_is_counted_and_a_small_one_lists_only_what_changed():
         },
     )
     with translation.override("vi"):
-        report, answers = entry.change_rows()
+        answers, report = entry.change_rows()  # in the model's order: self_answers is declared first
     assert report.label == "báo cáo của xã (Mẫu 03)"
     assert [(i.label, i.before, i.after) for i in report.items] == [
         ("Nguồn gốc ý tưởng sản phẩm", "cũ", "mới")
