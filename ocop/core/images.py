@@ -29,6 +29,8 @@ def renditions(data: bytes, sizes: tuple[int, ...] = SIZES, quality: int = 80) -
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
+    except ImageRejected:  # a ValueError too: said as it is (a photo too large is not "unreadable")
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ImageRejected("unreadable") from None
     image = ImageOps.exif_transpose(image)
