@@ -94,11 +94,15 @@ def dossier_detail(request, pid):
     d = _dossier(request, pid)
     sheet = load_sheet(d.set_number, d.rubric)
     role = _role(request.user)
+    entries = history(d)
+    if d.round_id and d.round.status != Round.Status.CLOSED and role not in (Role.PROVINCE, Role.NATIONAL):
+        # Members' totals stay hidden until the round closes, as on the round's page: each sees their own.
+        entries = entries.exclude(Q(action="dossier.sheet") & ~Q(actor=request.user))
     ctx = {
         "d": d,
         "sheet": sheet,
         "role": role,
-        "history": history(d)[:50],
+        "history": entries[:50],
         "evidence": d.evidence.all(),
         "reviews": d.reviews.select_related("author"),
     }

@@ -195,6 +195,11 @@ def test_members_see_only_assigned_dossiers_and_only_their_own_sheet(
     with pytest.raises(OcopError):
         services.sheet_submit(actor=council_member, dossier=d, answers=answers(sheet))
     services.sheet_submit(actor=chair, dossier=d, answers=answers(sheet))
+    # Nor in the dossier's history: the chair's sheet (and its total) is not shown to another member.
+    client.force_login(m2)
+    assert "nộp phiếu chấm" not in client.get(f"/quan-ly/danh-gia/ho-so/{d.public_id}/").content.decode()
+    client.force_login(chair)
+    assert "nộp phiếu chấm" in client.get(f"/quan-ly/danh-gia/ho-so/{d.public_id}/").content.decode()
     client.force_login(m2)
     page = client.get(f"/quan-ly/danh-gia/dot/{rnd.public_id}/").content.decode()
     assert "hiển thị khi đợt đánh giá đã khóa" in page and "100" not in page.split("Kết quả")[1]
