@@ -22,4 +22,11 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models import fields
+        from django.utils.translation import gettext_lazy
+
+        # Django 6.1's empty choice of every select (ModelChoiceField, a model field's choices) reads
+        # "- Select an option -", a text its Vietnamese catalogue lacks. Django says to set it in ready();
+        # lazy, so each request gets its language. (Forms defined before this runs keep Django's text.)
+        fields.BLANK_CHOICE_LABEL = gettext_lazy("— Chọn —")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="ocop.core.create_cache_tables")

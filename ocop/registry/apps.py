@@ -7,15 +7,7 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models import fields
-        from django.utils.translation import gettext_lazy
-
         from ocop.core.versions import watch
-
-        # Django 6.1's empty choice of every select (ModelChoiceField, a model field's choices) reads
-        # "- Select an option -", a text its Vietnamese catalogue lacks. Django says to set it in ready();
-        # lazy, so each request gets its language. (Forms defined before this runs keep Django's text.)
-        fields.BLANK_CHOICE_LABEL = gettext_lazy("— Chọn —")
 
         from .models import EcommerceLink, Photo, Producer, Product
 

@@ -16,7 +16,7 @@ from ocop.accounts.permissions import profile_of
 from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.geo.models import Commune, Province
 from ocop.registry.models import ProducerType, Sector, Taxonomy
-from ocop.registry.services import FIRST_YEAR
+from ocop.registry.services import FIRST_YEAR, recognition_year_ok
 
 from . import sql
 
@@ -86,12 +86,11 @@ def area_for(user, province: int | None = None, commune: int | None = None) -> A
 
 def check_year(year: int | None) -> None:
     """A period of the statistics: a year of recognition the registry accepts (2018 to this year)."""
-    last = datetime.date.today().year
-    if year is not None and not FIRST_YEAR <= year <= last:
+    if year is not None and not recognition_year_ok(year):
         message = _("Năm %(year)s không có trong chương trình: chọn một năm từ %(first)s đến %(last)s.") % {
             "year": year,
             "first": FIRST_YEAR,
-            "last": last,
+            "last": datetime.date.today().year,
         }
         raise OcopError("year_invalid", message, field="year")
 
