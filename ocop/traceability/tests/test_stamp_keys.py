@@ -18,7 +18,7 @@ from ocop.evaluation import services as evaluation
 from ocop.monitoring import reminders
 from ocop.monitoring.models import Reminder
 from ocop.testing import PASSWORD
-from ocop.traceability import services, stampkeys
+from ocop.traceability import checks, services, stampkeys
 from ocop.traceability.links import path_of, stamp_url
 from ocop.traceability.models import StampBatch
 from ocop.traceability.stampcode import StampCodec
@@ -188,6 +188,8 @@ def test_bad_key_settings_are_refused_with_what_to_fix(settings, keys, retired, 
     settings.OCOP_STAMP_KEYS, settings.OCOP_STAMP_KEYS_RETIRED = keys, retired
     with pytest.raises(ImproperlyConfigured, match=problem):
         services.keyring()
+    (error,) = checks.stamp_keys(None)  # `ocop check` says so before the first scan does
+    assert error.id == "ocop.E010" and problem in error.msg
 
 
 def test_key_ids_are_never_reused():
