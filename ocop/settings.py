@@ -305,10 +305,16 @@ OCOP_HOLIDAYS = [
     if d.strip()
 ]
 
-# Traceability. The host printed in stamp QR codes, and the key that makes stamp codes unforgeable: keep it
-# secret and never change it once stamps are printed (old stamps would read as forged).
+# Traceability. The host printed in stamp QR codes, and the keys that make stamp codes unforgeable (see
+# ocop/traceability/stampkeys.py and docs/security.md, "Stamp keys"). OCOP_STAMP_KEYS = "k2:<secret>,
+# k1:<secret>": the first issues new batches, every listed key verifies the batches issued under it, and
+# removing a key makes its stamps read as forged. OCOP_STAMP_KEYS_RETIRED = "k1": still verify, never
+# issue, their stamps read «Cần lưu ý». Without OCOP_STAMP_KEYS, OCOP_STAMP_KEY alone is key "k1" (it also
+# keys the scanners' fingerprints). `ocop stamps rotate-key` prints a new value.
 OCOP_PUBLIC_URL = os.environ.get("OCOP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 OCOP_STAMP_KEY = os.environ.get("OCOP_STAMP_KEY", "stamps:" + SECRET_KEY)
+OCOP_STAMP_KEYS = os.environ.get("OCOP_STAMP_KEYS", "")
+OCOP_STAMP_KEYS_RETIRED = os.environ.get("OCOP_STAMP_KEYS_RETIRED", "")
 OCOP_STAMP_BATCH_MAX = int(os.environ.get("OCOP_STAMP_BATCH_MAX", "10000000"))
 # Copied-stamp rules: distinct devices scanning one stamp within 24 hours / 7 days, and provinces within
 # 30 days, at or above which the stamp is flagged.

@@ -265,6 +265,7 @@ class Reminder(models.Model):
         REMEDIATION = "remediation", _("Hạn khắc phục")
         COUNCIL = "council", _("Hạn chấm điểm của hội đồng")
         SCREENING = "screening", _("Hạn rà soát của cấp xã")
+        RESTAMP = "restamp", _("Dán lại tem OCOP")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)

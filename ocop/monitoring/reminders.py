@@ -1,6 +1,7 @@
 """The daily reminder job: re-evaluation window opening (180 days before expiry) and closing (120 days),
 remediation deadlines, council scoring deadlines, the commune's screening deadline (15 working days,
-computed at submission with ocop.core.workdays and OCOP_HOLIDAYS). Idempotent: a reminder is one row per
+computed at submission with ocop.core.workdays and OCOP_HOLIDAYS), and re-stamping when a stamp key is
+retired (OCOP_STAMP_KEYS_RETIRED; see ocop/traceability/stampkeys.py). Idempotent: a reminder is one row per
 (user, kind, key), created once whatever the number of runs, and mailed once; a mail that fails is
 retried on the next run."""
 
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.evaluation.models import Certificate, Dossier, Round, ScoreSheet, State, reevaluating_products
+from ocop.traceability import services as stamps
+from ocop.traceability.models import StampBatch
 
 from .models import Finding, Reminder
 
@@ -202,8 +205,47 @@ def _screening(today: datetime.date) -> list[Due]:
     ]
 
 
+def _restamp(today: datetime.date) -> list[Due]:
+    """A retired key's stamps read «Cần lưu ý»: its producers (and their province's office) are told once
+    per product and key to issue new stamps and replace the old ones."""
+    retired = stamps.retired_key_ids()
+    if not retired:
+        return []
+    batches: dict[tuple[str, int], list[StampBatch]] = {}
+    for b in (
+        StampBatch.objects.filter(key_id__in=retired)
+        .select_related("product__commune")
+        .order_by("product_id", "start")
+    ):
+        batches.setdefault((b.key_id, b.product_id), []).append(b)
+    products = [group[0].product for group in batches.values()]
+    office = _office(p.commune.province_id for p in products)
+    producers = _producer_users(p.producer_id for p in products)
+    link = reverse("traceability:batch_list")
+    out = []
+    for (key_id, _product_id), group in batches.items():
+        product = group[0].product
+        ids = ", ".join(b.public_id for b in group[:5]) + (", …" if len(group) > 5 else "")
+        out.append(
+            Due(
+                tuple(producers.get(product.producer_id, []) + office.get(product.commune.province_id, [])),
+                Reminder.Kind.RESTAMP,
+                f"restamp:{key_id}:{product.public_id}",
+                today,
+                _(
+                    "Tem OCOP của «%(product)s» thuộc %(n)s đợt phát hành bằng khóa bảo mật đã ngừng sử dụng "
+                    "(%(batches)s): người mua quét sẽ thấy «Cần lưu ý». Hãy phát hành đợt tem mới, dán thay "
+                    "tem cũ trên hàng còn lưu thông và không dùng tiếp tem chưa dán của các đợt này."
+                )
+                % {"product": product.name, "n": len(group), "batches": ids},
+                link,
+            )
+        )
+    return out
+
+
 def due_items(today: datetime.date) -> list[Due]:
-    return _certificates(today) + _findings(today) + _councils(today) + _screening(today)
+    return _certificates(today) + _findings(today) + _councils(today) + _screening(today) + _restamp(today)
 
 
 def run(today: datetime.date | None = None, *, mail: bool = True) -> Result:

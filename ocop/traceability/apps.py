@@ -9,6 +9,7 @@ class TraceabilityConfig(AppConfig):
     def ready(self):
         from ocop.core.versions import watch
 
+        from . import checks  # noqa: F401 (registers the stamp keys check)
         from .models import Activation, Lot, StampBatch, TraceEvent
 
         watch(Lot, StampBatch)

@@ -51,6 +51,7 @@ class Located(NamedTuple):
     count: int
     version: int
     others_scanned: bool | None  # see locate()
+    key_id: str  # the key the batch was issued under (services.verify checks it matches the code's)
 
 
 _cards: OrderedDict[int, Card] = OrderedDict()
@@ -68,7 +69,7 @@ def _locate_sql(vendor: str, with_others: bool, placeholder: str = "%s") -> str:
         else ""
     )
     sql = (
-        f"SELECT b.id, b.start, b.count, (SELECT v.value FROM {version} v WHERE v.id = 1){others} "
+        f"SELECT b.id, b.start, b.count, (SELECT v.value FROM {version} v WHERE v.id = 1){others}, b.key_id "
         f"FROM {batch} b WHERE b.start <= %s ORDER BY b.start DESC LIMIT 1"
     )
     return sql.replace("%s", placeholder)
@@ -86,7 +87,7 @@ def locate(index: int, scanner: tuple[str, datetime.datetime] | None = None) -> 
     row = _fetchone(db, scanner is not None, params)
     if row is None:
         return None
-    return Located(row[0], row[1], row[2], row[3] or 0, bool(row[4]) if scanner else None)
+    return Located(row[0], row[1], row[2], row[3] or 0, bool(row[4]) if scanner else None, row[-1])
 
 
 def _fetchone(db, with_others: bool, params: list) -> tuple | None:

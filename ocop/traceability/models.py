@@ -103,6 +103,8 @@ class StampBatch(models.Model):
     )
     start = models.BigIntegerField(unique=True)  # first position in the global sequence
     count = models.PositiveIntegerField(_("số tem"))
+    # The id of the key its codes were made with (OCOP_STAMP_KEYS), never the key itself: see stampkeys.py.
+    key_id = models.CharField(_("khóa tem"), max_length=16, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

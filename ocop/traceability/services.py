@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +22,11 @@ from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
 
-from . import cards, places, scanlog
+from . import cards, places, scanlog, stampkeys
 from .links import LOT_RE, Link, LinkError, parse_path, stamp_url
 from .models import Activation, Lot, ScanAlert, ScanEvent, StampBatch, StampCounter, TraceEvent
-from .stampcode import SPACE, CodeError, StampCodec, display, normalize
+from .stampcode import SPACE, CodeError, Decoded, StampCodec, display, normalize
+from .stampkeys import Keyring, StampKey
 
 STAMP_ROLES = {Role.PRODUCER, Role.PROVINCE, Role.NATIONAL}
 ALERT_ROLES = {Role.PROVINCE, Role.NATIONAL, Role.INSPECTOR}  # who closes scan alerts
@@ -32,12 +34,32 @@ LIVE_STATUSES = {"valid", "expiring", "grace"}
 
 
 @functools.cache
-def _codec(key: str) -> StampCodec:
-    return StampCodec(key.encode())
+def _keyring(keys: str, legacy: str, retired: str) -> Keyring:
+    try:
+        return stampkeys.keyring(keys, legacy, retired)
+    except stampkeys.StampKeyError as e:
+        raise ImproperlyConfigured(str(e)) from None
 
 
-def codec() -> StampCodec:
-    return _codec(settings.OCOP_STAMP_KEY)
+def keyring() -> Keyring:
+    """The configured stamp keys (built once per settings value)."""
+    return _keyring(settings.OCOP_STAMP_KEYS, settings.OCOP_STAMP_KEY, settings.OCOP_STAMP_KEYS_RETIRED)
+
+
+def codec(key_id: str | None = None) -> StampCodec:
+    """The codec of a key: the current one (which issues new batches) by default."""
+    ring = keyring()
+    key = ring.current if key_id is None else ring.get(key_id)
+    if key is None:
+        raise OcopError(
+            "stamp_key_missing",
+            _(
+                "Khóa «%s» đã phát hành đợt tem này không còn trong cấu hình hệ thống: không tính được mã "
+                "tem. Liên hệ quản trị."
+            )
+            % key_id,
+        )
+    return key.codec
 
 
 # --- who may do what ---------------------------------------------------------------------------------
@@ -180,16 +202,32 @@ def stamps_issue(*, actor, product: Product, count: int) -> StampBatch:
             raise OcopError("stamp_space_exhausted", _("Hết dải mã tem của hệ thống; liên hệ quản trị."))
         counter.next_index = start + count
         counter.save(update_fields=["next_index"])
-        batch = StampBatch.objects.create(product=product, start=start, count=count, created_by=actor)
+        key_id = keyring().current.id
+        batch = StampBatch.objects.create(
+            product=product, start=start, count=count, key_id=key_id, created_by=actor
+        )
         audit_entry(
-            batch, actor=actor, action="stamps.issue", after={"product": product.name, "count": count}
+            batch,
+            actor=actor,
+            action="stamps.issue",
+            after={"product": product.name, "count": count, "key": key_id},
         )
     return batch
 
 
 def batch_serial(batch: StampBatch, number: int) -> str:
     """The code of stamp `number` (1-based) of the batch."""
-    return codec().code(batch.start + number - 1)
+    return codec(batch.key_id).code(batch.start + number - 1)
+
+
+def retired_key_ids() -> list[str]:
+    return [k.id for k in keyring().keys if k.retired]
+
+
+def key_retired(batch: StampBatch) -> bool:
+    """The batch was issued under a key since retired: its stamps read «Cần lưu ý», re-stamp."""
+    key = keyring().get(batch.key_id)
+    return key is None or key.retired
 
 
 def stamps_activate(
@@ -208,6 +246,15 @@ def stamps_activate(
     _check_product(actor, product)
     today = timezone.localdate()
     _require_live_certificate(product, today)
+    if key_retired(batch):
+        raise OcopError(
+            "stamp_key_retired",
+            _(
+                "Đợt tem %s được phát hành bằng khóa đã ngừng sử dụng: tem của đợt này báo «Cần lưu ý» khi "
+                "quét. Hãy phát hành đợt tem mới và dán tem mới."
+            )
+            % batch.public_id,
+        )
     first = 1 if first is None else first
     last = batch.count if last is None else last
     if not (1 <= first <= last <= batch.count):
@@ -252,7 +299,7 @@ def batch_stamps(
     n = batch.count if limit is None else max(0, min(limit, batch.count))
     base, gtin = settings.OCOP_PUBLIC_URL, batch.product.gtin
     ranges = [(a.first, a.last, a.lot.code) for a in batch.activations.select_related("lot")] if gtin else []
-    c = codec()
+    c = codec(batch.key_id)
     for number in range(max(1, first), n + 1):
         code = c.code(batch.start + number - 1)
         lot = next((lot for a, b, lot in ranges if a <= number <= b), "")
@@ -283,6 +330,10 @@ REASONS = {
     "certificate_expired": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã hết hiệu lực."),
     "certificate_revoked": gettext_lazy("Giấy chứng nhận OCOP của sản phẩm đã bị thu hồi."),
     "lot_expired": gettext_lazy("Lô sản phẩm này đã quá hạn sử dụng."),
+    "key_retired": gettext_lazy(
+        "Tem thật nhưng thuộc đợt phát hành bằng khóa bảo mật đã ngừng sử dụng; nhà sản xuất đã được "
+        "yêu cầu dán tem mới. Hãy mua hàng có tem mới hoặc hỏi người bán."
+    ),
     "suspicious_scans": gettext_lazy(
         "Tem này đã được quét bởi nhiều thiết bị khác nhau hoặc ở nhiều tỉnh: có thể tem bị sao chép."
     ),
@@ -335,20 +386,21 @@ def verify(
         link: Link = parse_path(path)
     except LinkError:
         return Verdict(code=path[:40], reasons=["malformed"])
+    keys = keyring().keys
     try:
-        decoded = codec().decode(link.code)
+        decoded = keys[0].codec.decode(link.code)
     except CodeError:
         return Verdict(code=link.code[:40], reasons=["malformed"])
     v = Verdict(code=display(normalize(link.code)), index=decoded.index)
-    found = cards.locate(decoded.index, scanner) if decoded.index >= 0 else None
-    if found is None or decoded.index >= found.start + found.count:
-        v.reasons.append("unknown_serial")
-        return v
-    if not decoded.tag_ok:
-        v.reasons.append("bad_tag")
+    key, decoded, found, refused = _issuer(keys, link.code, decoded, scanner)
+    v.index = decoded.index
+    if key is None:
+        v.reasons.append(refused)
         return v
     v.card, v.others_scanned = cards.card(found.batch_id, found.version), found.others_scanned
     v.batch, v.number = v.card.batch, decoded.index - found.start + 1
+    if key.retired:
+        v.reasons.append("key_retired")
     product = v.batch.product
     if link.gtin and link.gtin != product.gtin.zfill(14):
         v.reasons.append("gtin_mismatch")
@@ -366,6 +418,38 @@ def verify(
     if v.activation and v.activation.lot.expires and v.activation.lot.expires < today:
         v.reasons.append("lot_expired")
     return v
+
+
+def _issuer(
+    keys: tuple[StampKey, ...], code: str, first: Decoded, scanner: tuple[str, datetime.datetime] | None
+) -> tuple[StampKey | None, Decoded, "cards.Located | None", str]:
+    """The key a code was issued under: its tag matches under the key AND its position lies in a batch
+    issued under that key (a leaked, retired key must not vouch for positions issued under another).
+    (key, decoded, batch found, "") or (None, decoded, None, reason). A genuine code of the current key
+    costs one decode and one query, as with a single key; a counterfeit one decode and at most one batch
+    lookup per key, to tell a tampered stamp ("bad_tag") from a made-up one ("unknown_serial")."""
+    tried: list[tuple[Decoded, cards.Located | None]] = []
+    for i, key in enumerate(keys):
+        decoded = first if i == 0 else key.codec.decode(code)
+        found = None
+        if decoded.tag_ok and decoded.index >= 0:
+            found = cards.locate(decoded.index, scanner)
+            if _holds(found, decoded.index) and found.key_id == key.id:
+                return key, decoded, found, ""
+        tried.append((decoded, found))
+    for decoded, found in tried:
+        if decoded.index < 0:
+            continue
+        if found is None and not decoded.tag_ok:
+            found = cards.locate(decoded.index)
+        if _holds(found, decoded.index):
+            # A position some batch holds, with a tag that is not the one its key gives: altered or forged.
+            return None, decoded, None, "bad_tag"
+    return None, first, None, "unknown_serial"
+
+
+def _holds(found: "cards.Located | None", index: int) -> bool:
+    return found is not None and index < found.start + found.count
 
 
 def fingerprint(address: str, user_agent: str) -> str:
@@ -496,8 +580,12 @@ def scan_locate(
 
 
 def verify_index(index: int) -> Verdict | None:
-    c = codec()
-    return verify("/t/" + c.code(index)) if 0 <= index < SPACE else None
+    """The verdict of the stamp at a position, as its own key prints it (None if no batch holds it)."""
+    if not 0 <= index < SPACE:
+        return None
+    found = cards.locate(index)
+    key = keyring().get(found.key_id) if _holds(found, index) else None
+    return verify("/t/" + key.codec.code(index)) if key else None
 
 
 def fake_report(path: str, *, note: str, contact: str = "") -> ScanAlert:

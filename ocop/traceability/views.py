@@ -83,8 +83,15 @@ def batch_list(request):
         StampBatch.objects.visible_to(request.user).select_related("product").prefetch_related("activations")
     )
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
-    rows = [(b, services.batch_stats(b)) for b in page]
-    return render(request, "traceability/batch_list.html", {"form": form, "page": page, "rows": rows})
+    rows = [(b, services.batch_stats(b), services.key_retired(b)) for b in page]
+    restamp = (
+        StampBatch.objects.visible_to(request.user).filter(key_id__in=services.retired_key_ids()).count()
+    )
+    return render(
+        request,
+        "traceability/batch_list.html",
+        {"form": form, "page": page, "rows": rows, "restamp": restamp},
+    )
 
 
 @login_required
@@ -122,7 +129,8 @@ def batch_detail(request, bid):
                 % {"a": a.first, "b": a.last, "lot": a.lot},
             )
             return redirect("traceability:batch_detail", bid=batch.public_id)
-    samples = list(services.batch_stamps(batch, 5))
+    retired = services.key_retired(batch)
+    samples = list(services.batch_stamps(batch, 5)) if services.keyring().get(batch.key_id) else []
     label_form = LabelsForm(initial={"layout": "a4-24", "first": 1, "last": min(batch.count, 240)})
     return render(
         request,
@@ -133,6 +141,7 @@ def batch_detail(request, bid):
             "activations": activations,
             "form": form,
             "samples": samples,
+            "retired": retired,
             "label_form": label_form,
             "web_limit": WEB_LABEL_LIMIT,
         },
