@@ -334,8 +334,9 @@ OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))
 
 # Rate limits per client (ocop/core/throttle.py): "off", or name=requests/seconds entries replacing the
 # defaults of ocop/core/ratelimit.py (scan=600/60,search=120/60,login=30/300,second_factor=30/300,
-# password_reset=10/3600,reset_mail=3/3600,api=600/60), e.g. "login=10/300". reset_mail counts the reset
-# mails sent to one address (ocop/accounts/forms.py), not requests.
+# password_reset=10/3600,reset_mail=3/3600,api=600/60,report=10/3600,report_stamp=10/3600), e.g.
+# "login=10/300". reset_mail counts the reset mails sent to one address (ocop/accounts/forms.py) and
+# report_stamp the fake reports about one stamp (ocop/traceability/services.py), not requests.
 OCOP_RATE_LIMITS = os.environ.get("OCOP_RATE_LIMITS", "")
 ratelimit.parse_limits(OCOP_RATE_LIMITS)  # a typo stops the start with a message, not the limits silently
 # Which requests count against which limit: (limit, methods ("" = any), path regex, only with a query
@@ -350,10 +351,14 @@ OCOP_RATE_LIMIT_RULES = [
     ("second_factor", "POST", r"^/tai-khoan/xac-thuc-hai-lop/", False, "user"),
     # Asking for the mail and setting the new password.
     ("password_reset", "POST", r"^/tai-khoan/quen-mat-khau/", False, "ip"),
+    # A consumer's report of a suspected fake (also counted as a scan page by the first rule).
+    ("report", "POST", r"^/kiem-tra-tem/bao-gia/$", False, "ip"),
     ("api", "", r"^/api/v1/", False, "user"),
 ]
 OCOP_RATE_LIMIT_CACHE = "default"
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g. the
-# nginx in front: "127.0.0.1". Unset, the header is ignored, as any client can write it.
+# nginx in front: "127.0.0.1". Unset, the header is ignored, as any client can write it. Every reading of
+# the client's address goes through ocop.core.throttle.client_address: rate limits, the login lockout, the
+# scan log's device identity and the fake reports.
 OCOP_TRUSTED_PROXIES = os.environ.get("OCOP_TRUSTED_PROXIES", "")
 ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)

@@ -2,25 +2,19 @@
 site's login page, Django admin's, `Client.login` in tests. Failures are counted by the
 `user_login_failed` receiver in signals.py."""
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
-from ocop.core import ratelimit
+from ocop.core import throttle
 
 from . import services
 
 
 def client_ip(request) -> str | None:
-    """The client, counted as the rate limits count it: the connecting address, or behind the trusted
-    proxies of OCOP_TRUSTED_PROXIES the first untrusted hop of X-Forwarded-For; IPv6 per /64."""
+    """The client, counted as the rate limits count it (ocop.core.throttle.client_address)."""
     if request is None:
         return None
-    return ratelimit.client_key(
-        request.META.get("REMOTE_ADDR", ""),
-        request.META.get("HTTP_X_FORWARDED_FOR"),
-        ratelimit.parse_networks(getattr(settings, "OCOP_TRUSTED_PROXIES", "")),
-    )
+    return throttle.client_address(request)
 
 
 class LockoutBackend(ModelBackend):

@@ -25,6 +25,8 @@ class Config(AppConfig):
         from django.db.models import fields
         from django.utils.translation import gettext_lazy
 
+        from . import throttle  # noqa: F401  (registers its deployment check of the trusted proxies)
+
         # Django 6.1's empty choice of every select (ModelChoiceField, a model field's choices) reads
         # "- Select an option -", a text its Vietnamese catalogue lacks. Django says to set it in ready();
         # lazy, so each request gets its language. (Forms defined before this runs keep Django's text.)

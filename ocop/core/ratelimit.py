@@ -22,7 +22,11 @@ class Limit:
 # lockout, generous enough for a provincial office whose staff log in at 8:00 behind one address. The
 # second-factor code step is one POST per login of an account that has it, so it gets login's allowance
 # (wrong codes are also counted by the lockout). A password reset mails someone: few per hour per client,
-# and at most 3 reset mails an hour to one address whoever asks (reset_mail, counted by the form).
+# and at most 3 reset mails an hour to one address whoever asks (reset_mail, counted by the form). A
+# consumer reports a suspected fake once or twice, not 70 times a second: 10 reports an hour per client
+# still leaves room for a shop's Wi-Fi or a mobile network shared by many, and one stamp takes 10 reports
+# an hour from the whole country (report_stamp, counted by the service once a report is not a repeat of a
+# device's own), enough for an alert to reach the province without a flood burying its list.
 DEFAULTS: dict[str, Limit] = {
     "scan": Limit(600, 60),
     "search": Limit(120, 60),
@@ -31,6 +35,8 @@ DEFAULTS: dict[str, Limit] = {
     "password_reset": Limit(10, 3600),
     "reset_mail": Limit(3, 3600),
     "api": Limit(600, 60),
+    "report": Limit(10, 3600),
+    "report_stamp": Limit(10, 3600),
 }
 
 EXAMPLE = "scan=600/60,search=120/60,login=30/300,api=600/60"

@@ -18,12 +18,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.checks import Tags, Warning, register
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import ratelimit
 from .errors import OcopError
@@ -77,6 +79,34 @@ def config() -> Config:
 def _settings_changed(setting, **kwargs):
     if setting.startswith("OCOP_RATE_LIMIT") or setting in ("OCOP_TRUSTED_PROXIES", "CACHES"):
         _config.clear()
+
+
+def client_address(request) -> str:
+    """The client's address, the one helper for every reading of it (rate limits, the login lockout, the
+    scan log's device identity, fake reports): the connecting address, or — when that is a proxy of
+    OCOP_TRUSTED_PROXIES — the right-most address of X-Forwarded-For that is not a trusted proxy.
+    X-Forwarded-For from anyone else is ignored: a client writes what it likes there. IPv6 per /64."""
+    return ratelimit.client_key(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR"), config().trusted
+    )
+
+
+@register(Tags.security, deploy=True)
+def proxies_declared(app_configs, **kwargs):
+    """Behind a proxy that ends TLS (OCOP_PROXY_SSL_HEADER=1) every request comes from the proxy: without
+    OCOP_TRUSTED_PROXIES all clients would share its address — one rate-limit allowance for the country,
+    one network for the copied-stamp rules."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not settings.OCOP_TRUSTED_PROXIES.strip():
+        return [
+            Warning(
+                "Máy chủ đứng sau proxy (OCOP_PROXY_SSL_HEADER=1) nhưng chưa khai báo OCOP_TRUSTED_PROXIES: "
+                "mọi người dùng sẽ mang địa chỉ của proxy, giới hạn tần suất và quy tắc phát hiện tem sao "
+                "chép coi cả nước là một máy.",
+                hint="Đặt OCOP_TRUSTED_PROXIES=127.0.0.1 (địa chỉ của nginx; docs/deployment.md, mục 2).",
+                id="ocop.W010",
+            )
+        ]
+    return []
 
 
 def _wants_json(request) -> bool:
@@ -147,9 +177,7 @@ class RateLimitMiddleware:
             return self.get_response(request)
         limits = conf.limits
         cache = caches[conf.cache]
-        address = ratelimit.client_key(
-            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR"), conf.trusted
-        )
+        address = client_address(request)
         now = time.time()
         token_rules = []
         try:
@@ -234,16 +262,30 @@ def take(name: str, who: str) -> bool:
     """Count one action of `who` under the limit `name` outside the URL rules (e.g. the mails sent to one
     address, whoever asks); False when over the limit. True when that limit is off, and, like the
     middleware, when the cache fails."""
+    return not take_wait(name, who)
+
+
+def take_wait(name: str, who: str) -> int:
+    """`take`, saying how long to wait: 0 when counted (or the limit is off, or the cache failed), else
+    the seconds until one more would be allowed (the refused action is not counted)."""
     conf = config()
     limit = conf.limits.get(name)
     if limit is None:
-        return True
+        return 0
     try:
-        _key, wait = RateLimitMiddleware._take(caches[conf.cache], name, limit, who, time.time())
+        cache = caches[conf.cache]
+        key, wait = RateLimitMiddleware._take(cache, name, limit, who, time.time())
+        if wait:
+            _bump(cache, key, -1, 2 * limit.seconds + 1)
     except Exception:
         log.warning("rate limit %s not counted: the cache %r failed", name, conf.cache, exc_info=True)
-        return True
-    return not wait
+        return 0
+    return wait
+
+
+REPORT_STAMP_MESSAGE = gettext_noop(
+    "Tem này đã nhận nhiều báo cáo nghi giả trong thời gian ngắn; cơ quan OCOP đã được báo và sẽ kiểm tra."
+)
 
 
 def too_many(request, name: str, wait: int) -> HttpResponse:
@@ -255,6 +297,8 @@ def too_many(request, name: str, wait: int) -> HttpResponse:
         "second_factor": _("Đã có quá nhiều lần nhập mã xác thực từ mạng của bạn trong thời gian ngắn."),
         "password_reset": _("Đã có quá nhiều yêu cầu đặt lại mật khẩu từ mạng của bạn trong thời gian ngắn."),
         "api": _("Đã có quá nhiều yêu cầu API trong thời gian ngắn."),
+        "report": _("Mạng của bạn đã gửi quá nhiều báo cáo nghi hàng giả trong thời gian ngắn."),
+        "report_stamp": _(REPORT_STAMP_MESSAGE),
     }
     reason = reasons.get(name, _("Đã có quá nhiều yêu cầu trong thời gian ngắn."))
     at = timezone.localtime(timezone.now() + timedelta(seconds=wait)).strftime("%H:%M:%S")

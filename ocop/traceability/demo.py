@@ -146,16 +146,14 @@ def _build(mac: Product, banana: Product, pepper: Product, today: datetime.date)
     # Stamp 7 of the macadamia batch turns up on three phones in two provinces within a day: a copied stamp.
     path = path_of(list(services.batch_urls(batch, 7))[6])
     now = timezone.now()
-    for k, (address, agent) in enumerate([("10.0.0.1", "A"), ("10.0.0.2", "B"), ("10.0.0.3", "C")]):
-        services.scan(path, address=address, user_agent=agent, now=now - datetime.timedelta(hours=5 - k))
+    for k, address in enumerate(["10.0.0.1", "10.0.1.2", "10.0.2.3"]):  # three networks
+        services.scan(
+            path, address=address, device=f"demo-phone-{k}", now=now - datetime.timedelta(hours=5 - k)
+        )
     # Consumers scan stamps of the idle range (never activated) and stamps of the revoked product still on
     # shelves: both show on the province's inspection watchlist.
     for k, number in enumerate((150, 151, 152)):
         idle = path_of(list(services.batch_urls(batch, number))[number - 1])
-        services.scan(
-            idle, address=f"10.0.1.{k}", user_agent="phone", now=now - datetime.timedelta(days=k + 1)
-        )
+        services.scan(idle, address=f"10.0.1.{k}", now=now - datetime.timedelta(days=k + 1))
     for k, url in enumerate(services.batch_urls(b3, 2)):
-        services.scan(
-            path_of(url), address=f"10.0.2.{k}", user_agent="phone", now=now - datetime.timedelta(days=2)
-        )
+        services.scan(path_of(url), address=f"10.0.2.{k}", now=now - datetime.timedelta(days=2))

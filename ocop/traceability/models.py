@@ -160,7 +160,7 @@ class ScanEvent(models.Model):
     province_ref = models.PositiveSmallIntegerField(null=True)  # the product's province
     verdict = models.CharField(max_length=12)
     reasons = models.CharField(max_length=200, blank=True)
-    fingerprint = models.CharField(max_length=16)  # keyed hash of address + browser, never the address
+    fingerprint = models.CharField(max_length=16)  # keyed hashes of network + device (services.fingerprint)
     place_province = models.PositiveSmallIntegerField(null=True)  # where the scanner was, when shared
     lat = models.FloatField(null=True)  # rounded to 0.1° (≈ 11 km)
     lon = models.FloatField(null=True)
@@ -221,6 +221,9 @@ class ScanAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_note = models.CharField(_("kết quả xử lý"), max_length=500, blank=True)
+    # A consumer's report: who sent it, as a scan's fingerprint (network, device token; never the address),
+    # so that one device's repeated reports on a stamp count once.
+    fingerprint = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     objects = AlertQuerySet.as_manager()
 

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ocop.core import throttle
 from ocop.core.errors import OcopError
+from ocop.core.http import same_site_path
 
 from . import services
 from .stampcode import normalize
@@ -33,8 +35,31 @@ def _wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _client(request) -> tuple[str, str]:
-    return request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:300]
+# The device token (services.fingerprint): random, first-party, set by the first scan and kept for the
+# longest a browser allows a cookie (400 days). Only this site reads it: HttpOnly, SameSite=Lax, Secure
+# over HTTPS. No consent banner is needed for it: it serves the stamp check the consumer asked for.
+DEVICE_COOKIE = "ocop_thiet_bi"
+DEVICE_MAX_AGE = 400 * 24 * 3600
+_DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _device(request) -> tuple[str, bool]:
+    """The device token of the request's cookie, or a new one (True: to be set on the response)."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    if _DEVICE_RE.fullmatch(token):
+        return token, False
+    return secrets.token_urlsafe(16), True
+
+
+def _keep_device(request, response, token: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def verdict_json(v: services.Verdict, today: datetime.date | None = None) -> dict:
@@ -95,13 +120,17 @@ def verdict_json(v: services.Verdict, today: datetime.date | None = None) -> dic
 def scan(request, path: str = ""):
     """GET /t/CODE or /01/GTIN/10/LOT/21/CODE: the verdict in one glance, or JSON for machines."""
     path = request.path
-    address, agent = _client(request)
-    v, row = services.scan(path, address=address, user_agent=agent)
+    device, new_device = _device(request)
+    v, row = services.scan(path, address=throttle.client_address(request), device=device)
     status = 404 if v.reasons == ["malformed"] else 200
     if _wants_json(request):
-        return JsonResponse(verdict_json(v), status=status, json_dumps_params={"ensure_ascii": False})
-    token = SIGNER.sign(f"{row.stamp}|{row.scanned_at.isoformat()}|{row.fingerprint}") if v.batch else ""
-    return HttpResponse(_page(request, v, token, path), status=status)
+        response = JsonResponse(verdict_json(v), status=status, json_dumps_params={"ensure_ascii": False})
+    else:
+        token = SIGNER.sign(f"{row.stamp}|{row.scanned_at.isoformat()}|{row.fingerprint}") if v.batch else ""
+        response = HttpResponse(_page(request, v, token, path), status=status)
+    if new_device:
+        _keep_device(request, response, device)
+    return response
 
 
 # The scan page is the same for every stamp of an activated range, verdict and language except for a few
@@ -176,13 +205,19 @@ def locate(request):
 @require_POST
 def report(request):
     path = request.POST.get("path", "")[:300]
-    # The way back is a link on the page: only a path of this site, never a scheme such as javascript:.
-    back = path if path.startswith("/") and not path.startswith("//") else reverse("stamp_check")
+    # The way back is a link on the page: only a path of this site, never another site or a scheme.
+    back = same_site_path(path, reverse("stamp_check"))
     try:
         services.fake_report(
-            path, note=request.POST.get("note", "")[:1000], contact=request.POST.get("contact", "")
+            path,
+            note=request.POST.get("note", "")[:1000],
+            contact=request.POST.get("contact", ""),
+            address=throttle.client_address(request),
+            device=_device(request)[0],
         )
     except OcopError as e:
+        if e.code == "rate_limited":
+            return throttle.too_many(request, e.details["limit"], e.details["retry_after"])
         return render(
             request, "traceability/report_done.html", {"error": e.message, "back": back}, status=400
         )

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
+from ocop.core import throttle
 from ocop.core.audit import audit_entry
 from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.evaluation.models import Certificate
@@ -452,11 +454,65 @@ def _holds(found: "cards.Located | None", index: int) -> bool:
     return found is not None and index < found.start + found.count
 
 
-def fingerprint(address: str, user_agent: str) -> str:
-    """A keyed hash of who scanned: tells devices apart without keeping their address."""
-    h = _fingerprint_mac(settings.OCOP_STAMP_KEY).copy()
-    h.update(f"{address}|{user_agent}".encode())
-    return h.hexdigest()[:16]
+# Who scanned, as the copied-stamp rules count devices (the decision, written down in docs/security.md):
+#
+# - A fingerprint is two keyed hashes of 8 characters: the client's network — the /24 of an IPv4 address,
+#   the /64 of an IPv6 one, as ocop.core.throttle.client_address reads it behind trusted proxies — then the
+#   device: a random first-party token that the scan page keeps in a long-lived cookie (ocop/traceability/
+#   public.py). Neither the address nor the token is stored.
+# - Devices are counted per network: every scan from one network counts as one device, whatever cookies
+#   and browsers it shows. The browser's User-Agent is not part of the identity at all (anyone can change
+#   it), and a phone that refuses or clears the cookie gets a new token on each scan, which only adds
+#   devices inside its own network. So one person on one line cannot multiply themselves, while phones of
+#   the same model on different networks are told apart. A household or a shop checking its delivery on
+#   one Wi-Fi is not a copy, and is counted once.
+# - Networks where the same token was seen are one device: a phone scanning at the shop on mobile data,
+#   then at home on Wi-Fi. A token can only merge networks, never split one, so a forged cookie gains an
+#   attacker nothing.
+# - What this leaves: someone with addresses in many networks (VPNs, many SIM cards) still counts as many
+#   devices. An alert asks the province to look, it proves nothing by itself.
+NO_DEVICE = "-" * 8  # scans recorded without a device token (the demo, scripts)
+
+
+def network_of(address: str) -> str:
+    """The network a client address belongs to: the /24 of an IPv4 address; IPv6 addresses arrive as their
+    /64 already (client_address); anything else is kept as it is."""
+    if ":" not in address and address.count(".") == 3:
+        return address.rpartition(".")[0] + ".0/24"
+    return address
+
+
+def fingerprint(address: str, device: str = "") -> str:
+    """A keyed hash of who scanned (network, then device token): tells devices apart without keeping
+    their address or their token."""
+    mac = _fingerprint_mac(settings.OCOP_STAMP_KEY)
+    net = mac.copy()
+    net.update(b"n|" + network_of(address).encode())
+    if not device:
+        return net.hexdigest()[:8] + NO_DEVICE
+    dev = mac.copy()
+    dev.update(b"d|" + device.encode())
+    return net.hexdigest()[:8] + dev.hexdigest()[:8]
+
+
+def count_devices(fingerprints: set[str]) -> int:
+    """Distinct devices among a stamp's scan fingerprints: one per network, networks that saw the same
+    device token joined into one (see the note above)."""
+    parent: dict[str, str] = {}
+
+    def root(net: str) -> str:
+        while parent.setdefault(net, net) != net:
+            parent[net] = parent[parent[net]]
+            net = parent[net]
+        return net
+
+    first_network: dict[str, str] = {}
+    for fp in fingerprints:
+        net, device = fp[:8], fp[8:]
+        here = root(net)
+        if device and device != NO_DEVICE:
+            parent[here] = root(first_network.setdefault(device, net))
+    return sum(1 for net in list(parent) if root(net) == net)
 
 
 @functools.cache
@@ -465,12 +521,13 @@ def _fingerprint_mac(key: str) -> hmac.HMAC:
 
 
 def scan(
-    path: str, *, address: str, user_agent: str, now: datetime.datetime | None = None
+    path: str, *, address: str, device: str = "", now: datetime.datetime | None = None
 ) -> tuple[Verdict, scanlog.ScanRow]:
     """A consumer's scan: verify, check the copied-stamp rules for a genuine code (counting this scan),
-    and log it — one row with the final verdict, written behind the response (see scanlog)."""
+    and log it — one row with the final verdict, written behind the response (see scanlog). `address` is
+    the client's (ocop.core.throttle.client_address), `device` the token of the device cookie."""
     now = now or timezone.now()
-    fp = fingerprint(address, user_agent)
+    fp = fingerprint(address, device)
     v = verify(path, today=timezone.localdate(now), scanner=(fp, now - RULES_WINDOW))
     if v.genuine_code and _check_rules(v, now, current=fp):
         v.reasons.append("suspicious_scans")
@@ -493,9 +550,9 @@ RULES_WINDOW = datetime.timedelta(days=30)  # the longest window of the copied-s
 
 
 def _check_rules(v: Verdict, now: datetime.datetime, current: str | None = None) -> bool:
-    """Count distinct devices (24 h, 7 days) and provinces (30 days) that scanned this stamp, counting the
-    device scanning now (`current`, not logged yet); raise or refresh an alert for each rule reached.
-    One aggregate over the (stamp, scanned_at) index."""
+    """Count distinct devices (24 h, 7 days; count_devices) and provinces (30 days) that scanned this stamp,
+    counting the device scanning now (`current`, not logged yet); raise or refresh an alert for each rule
+    reached. One query over the (stamp, scanned_at) index: the stamp's fingerprints, one row each."""
     rules = settings.OCOP_SCAN_RULES
     if v.others_scanned is False and min(rules["burst_24h"], rules["many_7d"]) > 1 and rules["provinces"] > 0:
         # The usual case — nobody but this device scanned the stamp in the window, from no known place —
@@ -506,19 +563,20 @@ def _check_rules(v: Verdict, now: datetime.datetime, current: str | None = None)
     table = connection.ops.quote_name(ScanEvent._meta.db_table)
     day, week = adapt(now - datetime.timedelta(hours=24)), adapt(now - datetime.timedelta(days=7))
     sql = (
-        "SELECT COUNT(DISTINCT CASE WHEN scanned_at >= %s THEN fingerprint END),"
-        " COUNT(DISTINCT CASE WHEN scanned_at >= %s THEN fingerprint END),"
-        " COUNT(DISTINCT place_province),"
-        " COUNT(CASE WHEN scanned_at >= %s AND fingerprint = %s THEN 1 END),"
-        " COUNT(CASE WHEN scanned_at >= %s AND fingerprint = %s THEN 1 END)"
-        f" FROM {table} WHERE stamp = %s AND scanned_at >= %s"
+        "SELECT fingerprint, MAX(CASE WHEN scanned_at >= %s THEN 1 ELSE 0 END),"
+        " MAX(CASE WHEN scanned_at >= %s THEN 1 ELSE 0 END), place_province"
+        f" FROM {table} WHERE stamp = %s AND scanned_at >= %s GROUP BY fingerprint, place_province"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [day, week, day, current, week, current, v.index, month])
-        devices_24h, devices_7d, provinces, seen_24h, seen_7d = cursor.fetchone()
+        cursor.execute(sql, [day, week, v.index, month])
+        rows = cursor.fetchall()
+    seen_24h = {fp for fp, in_day, _w, _p in rows if in_day}
+    seen_7d = {fp for fp, _d, in_week, _p in rows if in_week}
+    provinces = len({p for *_r, p in rows if p is not None})
     if current is not None:  # this scan's device counts once, whether or not it scanned before
-        devices_24h += not seen_24h
-        devices_7d += not seen_7d
+        seen_24h.add(current)
+        seen_7d.add(current)
+    devices_24h, devices_7d = count_devices(seen_24h), count_devices(seen_7d)
     reached = {
         ScanAlert.Rule.BURST: (devices_24h, rules["burst_24h"]),
         ScanAlert.Rule.MANY: (devices_7d, rules["many_7d"]),
@@ -588,29 +646,57 @@ def verify_index(index: int) -> Verdict | None:
     return verify("/t/" + key.codec.code(index)) if key else None
 
 
-def fake_report(path: str, *, note: str, contact: str = "") -> ScanAlert:
-    """A consumer reports a suspected fake from the scan page; it lands in the province's alert list."""
+def fake_report(path: str, *, note: str, contact: str = "", address: str = "", device: str = "") -> ScanAlert:
+    """A consumer reports a suspected fake from the scan page. About a genuine stamp, it lands in the
+    province's alert list and on its inspection watchlist; the same device (`address` and `device` as
+    for a scan: one per network, or the same device token) reporting the stamp again refreshes its report
+    rather than adding one, and a stamp takes at most the `report_stamp` rate limit of new reports. A code
+    that is no genuine stamp (unreadable, unknown, forged tag, another product's GTIN or lot) vouches for
+    no producer, whoever it names: the report goes to the national list with no product."""
     note = (note or "").strip()
     if not note:
         raise OcopError(
             "note_required", _("Hãy mô tả ngắn điều bạn thấy nghi ngờ (nơi mua, bao bì…)."), field="note"
         )
     v = verify(path)
-    product = v.product
+    product = v.product if v.genuine_code else None
     now = timezone.now()
+    fp = fingerprint(address, device)
     contact_label = _("liên hệ")
     detail = note[:400] + (f" — {contact_label}: {contact.strip()[:80]}" if contact.strip() else "")
-    return ScanAlert.objects.create(
-        product=product,
-        province_id=product.commune.province_id if product else None,
-        stamp=v.index if v.batch else None,
-        code=v.code[:40],
-        rule=ScanAlert.Rule.REPORT,
-        scans=0,
-        detail=detail,
-        first_seen=now,
-        last_seen=now,
-    )
+    with transaction.atomic():
+        if product is not None:
+            same_device = Q(fingerprint__startswith=fp[:8])
+            if not fp.endswith(NO_DEVICE):
+                same_device |= Q(fingerprint__endswith=fp[8:])
+            earlier = (
+                ScanAlert.objects.select_for_update()
+                .filter(same_device, rule=ScanAlert.Rule.REPORT, status=ScanAlert.Status.OPEN, stamp=v.index)
+                .first()
+            )
+            if earlier is not None:
+                earlier.last_seen = now
+                earlier.save(update_fields=["last_seen"])
+                return earlier
+            wait = throttle.take_wait("report_stamp", f"s:{v.index}")
+            if wait:
+                raise OcopError(
+                    "rate_limited",
+                    _(throttle.REPORT_STAMP_MESSAGE),
+                    details={"limit": "report_stamp", "retry_after": wait},
+                )
+        return ScanAlert.objects.create(
+            product=product,
+            province_id=product.commune.province_id if product else None,
+            stamp=v.index if product else None,
+            code=v.code[:40],
+            rule=ScanAlert.Rule.REPORT,
+            scans=0,
+            detail=detail,
+            first_seen=now,
+            last_seen=now,
+            fingerprint=fp,
+        )
 
 
 def alert_close(*, actor, alert: ScanAlert, note: str) -> ScanAlert:

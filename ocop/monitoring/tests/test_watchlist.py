@@ -56,9 +56,9 @@ def province(lai_chau_product, lai_chau_commune, son_la_product, product_set):
     stamps.stamps_activate(actor=None, batch=batch, lot_code="L1", produced=TODAY, first=1, last=10)
     paths = [path_of(u) for u in stamps.batch_urls(batch)]
     for device in ("a", "b", "c"):
-        stamps.scan(paths[1], address=device, user_agent="x")  # stamp 2: three phones → copied
+        stamps.scan(paths[1], address=device)  # stamp 2: three phones → copied
     for device in ("d", "e"):
-        stamps.scan(paths[14], address=device, user_agent="x")  # stamp 15 never activated
+        stamps.scan(paths[14], address=device)  # stamp 15 never activated
     stamps.fake_report(paths[2], note="Bao bì khác")
     second = registry.producer_create(
         actor=None, name="HTX Mật ong Sìn Hồ", type="htx", commune=lai_chau_commune
@@ -75,7 +75,7 @@ def province(lai_chau_product, lai_chau_commune, son_la_product, product_set):
     stamps.stamps_activate(actor=None, batch=b2, lot_code="M1", produced=TODAY)
     evaluation.certificate_revoke(actor=None, certificate=cert, ground="b", decision="QĐ 9", date=TODAY)
     for device in ("f", "g"):
-        stamps.scan(path_of(next(stamps.batch_urls(b2, 1))), address=device, user_agent="x")
+        stamps.scan(path_of(next(stamps.batch_urls(b2, 1))), address=device)
     _certify(son_la_product, "GCN-S", 4 * 365)
     return lai_chau_product.producer, second
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
@@ -146,13 +147,15 @@ def test_scan_page_html_is_light_and_plain(client, batch):
 
 def test_scan_page_is_rendered_once_per_range_and_filled_per_stamp(client, batch):
     """The page is cached per batch range, verdict and language; each stamp still shows its own code,
-    number and location token, nothing of the cache's markers leaks, and the page sets no cookie."""
+    number and location token, nothing of the cache's markers leaks, and the page sets no cookie but the
+    device's, once."""
     first, second = (client.get(path_of(u)) for u in urls(batch, 2))
     for n, r in enumerate((first, second), start=1):
         html = r.content.decode()
         code = services.codec().code(batch.start + n - 1)
         assert display(code) in html and f"#{n}" in html and public._MARK not in html
-        assert not r.cookies and "csrfmiddlewaretoken" not in html
+        assert list(r.cookies) == ([public.DEVICE_COOKIE] if n == 1 else [])
+        assert "csrfmiddlewaretoken" not in html
     tokens = [re.search(r'data-token="([^"]+)"', r.content.decode()).group(1) for r in (first, second)]
     assert tokens[0] != tokens[1]
     hostile = client.get('/t/"><script>alert(1)</script>')
@@ -174,14 +177,14 @@ def test_a_scan_of_a_known_batch_is_one_query(batch, settings):
     """Once the batch's card is built, a scan reads one row (batch, data version, others' scans) — through
     the driver's own cursor in production, and through Django's when queries are logged; both agree."""
     path = path_of(urls(batch, 1)[0])
-    scanner = (services.fingerprint("10.0.0.1", "phone"), timezone.now() - services.RULES_WINDOW)
+    scanner = (services.fingerprint("10.0.0.1", "phone-1-token"), timezone.now() - services.RULES_WINDOW)
     fast = services.verify(path, scanner=scanner)
     with CaptureQueriesContext(connection) as queries:
         logged = services.verify(path, scanner=scanner)
     assert len(queries) == 1 and "EXISTS" in queries[0]["sql"]
     assert (fast.verdict, fast.number, fast.others_scanned) == (logged.verdict, logged.number, False)
     assert fast.card is logged.card and fast.verdict == "genuine"
-    services.scan(path, address="10.0.0.2", user_agent="another phone")
+    services.scan(path, address="10.0.1.2", device="phone-2-token")
     with CaptureQueriesContext(connection):
         assert services.verify(path, scanner=scanner).others_scanned
     assert services.verify(path, scanner=scanner).others_scanned
@@ -204,12 +207,13 @@ def test_every_scan_is_logged_and_copies_raise_alerts(client, batch, settings):
     for _ in range(3):
         scan_json(client, u, agent="same phone")  # reloads by one phone are not copies
     assert ScanEvent.objects.count() == 3 and not ScanAlert.objects.exists()
-    scan_json(client, u, agent="phone 2")
-    _s, d = scan_json(client, u, agent="phone 3")
+    phones = [Client(REMOTE_ADDR=f"203.0.{k}.7") for k in (2, 3, 4)]  # other phones, other networks
+    scan_json(phones[0], u)
+    _s, d = scan_json(phones[1], u)
     assert d["verdict"] == "warning" and d["reasons"] == ["suspicious_scans"]
     alert = ScanAlert.objects.get()
     assert alert.rule == "burst_24h" and alert.scans == 3 and alert.province_id == 12
-    scan_json(client, u, agent="phone 4")
+    scan_json(phones[2], u)
     alert.refresh_from_db()
     assert alert.scans == 4 and ScanAlert.objects.count() == 1  # one open alert per rule, refreshed
     assert ScanEvent.objects.count() == 6
@@ -221,9 +225,7 @@ def test_scans_from_three_provinces(batch):
     path = path_of(urls(batch, 2)[1])
     now = timezone.now()
     for k, (lat, lon) in enumerate([(22.39, 103.46), (21.03, 105.85), (10.78, 106.7)]):
-        _v, ev = services.scan(
-            path, address=f"10.1.1.{k}", user_agent="x", now=now - datetime.timedelta(days=5)
-        )
+        _v, ev = services.scan(path, address=f"10.1.{k}.1", now=now - datetime.timedelta(days=5))
         services.scan_locate(ev.stamp, ev.scanned_at, ev.fingerprint, lat, lon)
     assert ScanAlert.objects.filter(rule="provinces").exists()
     assert sorted(ScanEvent.objects.values_list("place_province", flat=True)) == [1, 12, 79]
@@ -255,7 +257,11 @@ def test_fake_report_reaches_the_province_only(client, batch, lai_chau_officer, 
     assert not ScanAlert.objects.exists()
     r = client.post("/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": "Bao bì khác, giá rẻ bất thường"})
     assert r.status_code == 200 and ScanAlert.objects.filter(rule="report").count() == 1
-    client.post("/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": "Lần nữa"})
+    client.post("/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": "Lần nữa"})  # one device: once
+    assert ScanAlert.objects.filter(rule="report").count() == 1
+    client.post(
+        "/kiem-tra-tem/bao-gia/", {"path": path_of(u), "note": "Cũng thấy"}, REMOTE_ADDR="198.51.100.4"
+    )
     assert ScanAlert.objects.filter(rule="report").count() == 2
     client.force_login(son_la_officer)
     assert "Bao bì khác" not in client.get("/quan-ly/tem/canh-bao/").content.decode()
@@ -564,9 +570,9 @@ def test_scan_events_partitioned_on_postgresql(batch):
         assert not is_partitioned() and ensure_partitions() == []
         return
     assert is_partitioned()
-    services.scan("/t/ABC", address="1", user_agent="x")
+    services.scan("/t/ABC", address="1")
     far = timezone.now() + datetime.timedelta(days=400)
-    services.scan("/t/ABC", address="1", user_agent="x", now=far)  # lands in the default partition
+    services.scan("/t/ABC", address="1", now=far)  # lands in the default partition
     created = ensure_partitions(today=far.date(), ahead=0, behind=0)
     assert len(created) == 1
     with connection.cursor() as cur:
@@ -584,12 +590,12 @@ def test_scan_log_is_written_behind_and_survives_a_failed_write(batch, settings,
     buffer = scanlog.Buffer()
     monkeypatch.setattr(scanlog, "buffer", buffer)
     paths = [path_of(u) for u in urls(batch, 3)]
-    services.scan(paths[0], address="10.9.9.9", user_agent="x")
+    services.scan(paths[0], address="10.9.9.9")
     assert buffer.pending() == 0 and ScanEvent.objects.count() == 1
     ScanEvent.objects.all().delete()
     monkeypatch.setattr(scanlog.Buffer, "_in_transaction", staticmethod(lambda: False))  # as in a request
     for p in paths:
-        v, _row = services.scan(p, address="10.9.9.9", user_agent="x")
+        v, _row = services.scan(p, address="10.9.9.9")
         assert v.verdict == "genuine"  # the page is answered, nothing written yet
     assert buffer.pending() == 3 and not ScanEvent.objects.exists()
 
