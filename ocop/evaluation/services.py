@@ -334,23 +334,83 @@ def _require_round(actor, rnd: Round) -> None:
         _deny()
 
 
+def _seat_conflicts(users, producer_ids) -> list:
+    """The users linked to one of the producers (their account speaks for it)."""
+    linked = set(producer_ids)
+    return [u for u in users if getattr(profile_of(u), "producer_id", None) in linked]
+
+
+def check_seats(rnd: Round, users: list) -> None:
+    """Who may sit on a round's council. A province round seats council accounts of that province (QĐ 26/2026
+    Điều 7 khoản 3 b); a central round seats the national council: council accounts with no province (khoản 4
+    b). Never an account linked to a producer with a dossier in the round: nobody scores their own product."""
+    central = rnd.level == Round.Level.CENTRAL
+    for u in users:
+        p = profile_of(u)
+        if p is None or p.role != Role.COUNCIL:
+            raise OcopError(
+                "seat_not_council",
+                _(
+                    "Tài khoản «%(user)s» không phải tài khoản thành viên hội đồng: chỉ xếp vào hội đồng "
+                    "các tài khoản có vai trò «Thành viên hội đồng»."
+                )
+                % {"user": u.username},
+                field="members",
+            )
+        if central and p.province_id is not None:
+            raise OcopError(
+                "seat_wrong_province",
+                _(
+                    "«%(user)s» là thành viên hội đồng cấp tỉnh (%(province)s): đợt Trung ương chỉ xếp "
+                    "thành viên Hội đồng cấp trung ương (tài khoản hội đồng không gắn với tỉnh nào)."
+                )
+                % {"user": u.username, "province": p.province},
+                field="members",
+            )
+        if not central and p.province_id != rnd.province_id:
+            raise OcopError(
+                "seat_wrong_province",
+                _("«%(user)s» không phải thành viên hội đồng của %(province)s, tỉnh của đợt đánh giá này.")
+                % {"user": u.username, "province": rnd.province},
+                field="members",
+            )
+    producers = rnd.dossiers.values_list("product__producer_id", flat=True)
+    conflicted = _seat_conflicts(users, producers)
+    if conflicted:
+        u = conflicted[0]
+        raise OcopError(
+            "seat_conflict",
+            _(
+                "«%(user)s» gắn với chủ thể «%(producer)s», có hồ sơ trong đợt đánh giá này: không được "
+                "ngồi hội đồng chấm sản phẩm của chính mình."
+            )
+            % {"user": u.username, "producer": profile_of(u).producer},
+            field="members",
+        )
+
+
+@transaction.atomic
 def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
+    """Seat the round's council (the chair among them), replacing the one before. Who may sit: check_seats."""
     _require_round(actor, rnd)
+    # Locked: a dossier assigned to the round meanwhile is checked against these seats (round_assign).
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
     if rnd.status == Round.Status.CLOSED:
         raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
     if chair not in members:
         members = [chair, *members]
+    members = list(dict.fromkeys(members))
     if len(members) < 3:
         raise OcopError("council_too_small", _("Hội đồng cần ít nhất 3 thành viên, kể cả chủ tịch."))
-    with transaction.atomic():
-        rnd.seats.all().delete()
-        Seat.objects.bulk_create(Seat(round=rnd, user=u, chair=(u == chair)) for u in dict.fromkeys(members))
-        audit_entry(
-            rnd,
-            actor=actor,
-            action="round.council",
-            after={"members": [u.username for u in members], "chair": chair.username},
-        )
+    check_seats(rnd, members)
+    rnd.seats.all().delete()
+    Seat.objects.bulk_create(Seat(round=rnd, user=u, chair=(u == chair)) for u in members)
+    audit_entry(
+        rnd,
+        actor=actor,
+        action="round.council",
+        after={"members": [u.username for u in members], "chair": chair.username},
+    )
     return rnd
 
 
@@ -358,10 +418,22 @@ def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
 def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
     _require_round(actor, rnd)
     _state(dossier, State.REVIEW, State.CENTRAL)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)  # the seats cannot change under this check
     if rnd.status == Round.Status.CLOSED:
         raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
     if rnd.level == Round.Level.PROVINCE and dossier.product.commune.province_id != rnd.province_id:
         raise OcopError("round_province", _("Hồ sơ không thuộc tỉnh của đợt đánh giá này."))
+    seated_users = [s.user for s in rnd.seats.select_related("user__profile")]
+    conflicted = _seat_conflicts(seated_users, [dossier.product.producer_id])
+    if conflicted:
+        raise OcopError(
+            "seat_conflict",
+            _(
+                "Thành viên hội đồng «%(user)s» gắn với chủ thể «%(producer)s» của hồ sơ này: hãy lập lại "
+                "hội đồng không có thành viên đó trước khi đưa hồ sơ vào đợt."
+            )
+            % {"user": conflicted[0].username, "producer": dossier.product.producer},
+        )
     if rnd.status == Round.Status.OPEN:
         rnd.status = Round.Status.SCORING
         rnd.save(update_fields=["status"])
