@@ -14,9 +14,20 @@ from ocop.core import private
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.core.workdays import add_months, add_working_days
-from ocop.registry.models import Product
+from ocop.registry.models import Product, ProductSet
 
-from .models import DECIDED, VALIDITY_MONTHS, Certificate, Dossier, Kind, Round, ScoreSheet, Seat, State
+from .models import (
+    DECIDED,
+    VALIDITY_MONTHS,
+    Certificate,
+    Dossier,
+    Kind,
+    Round,
+    ScoreSheet,
+    Seat,
+    State,
+    snapshot_of,
+)
 from .rubric import CURRENT, load_sheet
 from .scoring import CouncilRules, quorum_met, score, validate
 
@@ -572,10 +583,14 @@ def certificate_issue(
     number = (
         number.strip() or f"OCOP-{product.commune.province_id:02d}-{decision_date.year}-{dossier.public_id}"
     )
+    evaluated = product.product_set
+    if evaluated.number != dossier.set_number:
+        evaluated = ProductSet.objects.filter(taxonomy__current=True, number=dossier.set_number).first()
     with transaction.atomic():
         if Certificate.objects.filter(number=number).exists():
             raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
         cert = Certificate.objects.create(
+            **snapshot_of(product, evaluated),
             number=number,
             product=product,
             dossier=dossier,
@@ -601,13 +616,17 @@ def certificate_issue(
             cert,
             actor=actor,
             action="certificate.issue",
-            after={"number": number, "star": star, "valid_until": cert.valid_until.isoformat()},
+            after={
+                "number": number,
+                "star": star,
+                "valid_until": cert.valid_until.isoformat(),
+                "product_name": cert.product_name,
+            },
         )
         _move(dossier, actor, State.RECOGNISED, "recognised", note=decision_number)
     return cert
 
 
-@transaction.atomic
 @transaction.atomic
 def certificate_record(
     *,
@@ -627,6 +646,7 @@ def certificate_record(
     if Certificate.objects.filter(number=number).exists():
         raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
     cert = Certificate.objects.create(
+        **snapshot_of(product),
         number=number,
         product=product,
         star=star,
@@ -639,7 +659,12 @@ def certificate_record(
         cert,
         actor=actor,
         action="certificate.record",
-        after={"number": number, "star": star, "valid_until": cert.valid_until},
+        after={
+            "number": number,
+            "star": star,
+            "valid_until": cert.valid_until,
+            "product_name": cert.product_name,
+        },
     )
     return cert
 
