@@ -16,6 +16,9 @@ class Role(models.TextChoices):
 
 # Roles whose scope is one province, one commune or one producer; the national role sees everything.
 PROVINCE_SCOPED = {Role.PROVINCE, Role.COUNCIL, Role.ADVISORY, Role.INSPECTOR}
+# A council account without a province is a member of the national council (Hội đồng cấp trung ương, QĐ
+# 26/2026 Điều 7 khoản 4 b): it sits only in central rounds. One with a province sits only in that province's
+# rounds (Điều 7 khoản 3 b).
 EDITOR_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.COMMUNE, Role.PRODUCER}
 
 
@@ -45,9 +48,8 @@ class Profile(models.Model):
                 name="profile_scope_matches_role",
                 condition=(
                     models.Q(role="national")
-                    | models.Q(
-                        role__in=["province", "council", "advisory", "inspector"], province__isnull=False
-                    )
+                    | models.Q(role__in=["province", "advisory", "inspector"], province__isnull=False)
+                    | models.Q(role="council")
                     | models.Q(role="commune", commune__isnull=False)
                     | models.Q(role="producer", producer__isnull=False)
                 ),

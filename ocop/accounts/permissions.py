@@ -40,6 +40,8 @@ def scope_filter(user, *, province: str, commune: str, producer: str, council: s
     if council and p.role == Role.COUNCIL:
         return Q(**{council: user.pk})
     if p.role in PROVINCE_SCOPED:
+        if p.province_id is None:  # a national council member: only what they are seated on (above)
+            return Q(pk__in=[])
         return Q(**{province: p.province_id})
     if p.role == Role.COMMUNE:
         return Q(**{commune: p.commune_id})

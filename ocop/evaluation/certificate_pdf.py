@@ -40,7 +40,6 @@ def render(cert, url: str) -> bytes:
     c.rect(24, 24, width - 48, height - 48)
     c.setLineWidth(1.5)
     c.rect(36, 36, width - 72, height - 72)
-    p = cert.product
     c.setFillColor(GREEN)
     c.setFont("DejaVuSans-Bold", 15)
     c.drawCentredString(width / 2, height - 80, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -53,21 +52,24 @@ def render(cert, url: str) -> bytes:
     c.drawCentredString(width / 2, height - 198, "★" * cert.star)
     c.setFillColor(INK)
     c.setFont("DejaVuSans-Bold", 22)
-    c.drawCentredString(width / 2, height - 245, p.name[:60])
+    # What was certified at the decision (the snapshot), not the product as it is named today.
+    c.drawCentredString(width / 2, height - 245, cert.product_name[:60])
     c.setFont("DejaVuSans", 13)
     lines = [
-        f"Chủ thể: {p.producer.name}",
-        f"Địa chỉ: {p.commune.name}, {p.commune.province.name}",
+        *([f"Mã số sản phẩm: {cert.product_code}"] if cert.product_code else []),
+        *([f"Bộ sản phẩm: {cert.set_number}. {cert.set_name}"] if cert.set_number else []),
+        f"Chủ thể: {cert.producer_name}",
+        f"Địa chỉ: {cert.producer_address}",
         f"Đạt hạng {cert.star} sao"
         + (f" ({cert.score} điểm)" if cert.score is not None else "")
         + f" theo Quyết định số {cert.decision_number} ngày {cert.decision_date:%d/%m/%Y}",
         f"Số giấy chứng nhận: {cert.number}",
         f"Có hiệu lực từ {cert.issued_on:%d/%m/%Y} đến {cert.valid_until:%d/%m/%Y}",
     ]
-    y = height - 285
+    y = height - 280
     for line in lines:
         c.drawString(90, y, line[:95])
-        y -= 22
+        y -= 20
     if cert.revoked_on:
         c.setFillColor(HexColor("#b42318"))
         c.setFont("DejaVuSans-Bold", 16)

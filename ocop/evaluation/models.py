@@ -272,6 +272,16 @@ class Certificate(models.Model):
         _("căn cứ thu hồi"), max_length=2, choices=Ground.choices, blank=True
     )
     revocation_decision = models.CharField(_("quyết định thu hồi"), max_length=120, blank=True)
+    # What the certificate vouches for, as it stood at the decision (with star and score above): renaming the
+    # product or moving the producer later changes none of it. Filled by the services that issue and record
+    # certificates (snapshot_of); older rows were filled from the data of the day (migration 0004).
+    product_name = models.CharField(_("tên sản phẩm được công nhận"), max_length=255, blank=True)
+    product_code = models.CharField(_("mã số sản phẩm khi công nhận"), max_length=40, blank=True)
+    producer_name = models.CharField(_("chủ thể khi công nhận"), max_length=255, blank=True)
+    producer_address = models.CharField(_("địa chỉ chủ thể khi công nhận"), max_length=500, blank=True)
+    place = models.CharField(_("nơi sản xuất (xã, tỉnh) khi công nhận"), max_length=255, blank=True)
+    set_number = models.PositiveSmallIntegerField(_("bộ sản phẩm số"), null=True, blank=True)
+    set_name = models.CharField(_("bộ sản phẩm"), max_length=200, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -282,6 +292,12 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.star}★)"
+
+    @property
+    def renamed_to(self) -> str:
+        """The product's name today when it differs from the certified one ("" otherwise)."""
+        current = self.product.name
+        return current if self.product_name and current != self.product_name else ""
 
     def status(self, today: datetime.date | None = None, reevaluating: bool | None = None) -> str:
         """valid / expiring / expired / grace / revoked. `reevaluating` (a re-evaluation dossier of the
@@ -303,6 +319,24 @@ class Certificate(models.Model):
         if (self.valid_until - today).days <= EXPIRING_DAYS:
             return "expiring"
         return "valid"
+
+
+def snapshot_of(product, product_set=None) -> dict:
+    """The certificate's snapshot fields from the product as it is now (`product_set`: the set it was
+    evaluated under, when not the product's own). Migration 0004 repeats it for the certificates before."""
+    product_set = product_set or product.product_set
+    producer, commune = product.producer, product.commune
+    home = producer.commune
+    address = [producer.address_detail, home.name, home.province.name]
+    return {
+        "product_name": product.name,
+        "product_code": product.code or "",
+        "producer_name": producer.name,
+        "producer_address": ", ".join(a for a in address if a)[:500],
+        "place": f"{commune.name}, {commune.province.name}",
+        "set_number": product_set.number,
+        "set_name": product_set.name,
+    }
 
 
 # The states a dossier ends in; before them a re-evaluation is under way (reporting.sql says it in SQL too).

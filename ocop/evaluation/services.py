@@ -14,9 +14,20 @@ from ocop.core import private
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.core.workdays import add_months, add_working_days
-from ocop.registry.models import Product
+from ocop.registry.models import Product, ProductSet
 
-from .models import DECIDED, VALIDITY_MONTHS, Certificate, Dossier, Kind, Round, ScoreSheet, Seat, State
+from .models import (
+    DECIDED,
+    VALIDITY_MONTHS,
+    Certificate,
+    Dossier,
+    Kind,
+    Round,
+    ScoreSheet,
+    Seat,
+    State,
+    snapshot_of,
+)
 from .rubric import CURRENT, load_sheet
 from .scoring import CouncilRules, quorum_met, score, validate
 
@@ -334,23 +345,83 @@ def _require_round(actor, rnd: Round) -> None:
         _deny()
 
 
+def _seat_conflicts(users, producer_ids) -> list:
+    """The users linked to one of the producers (their account speaks for it)."""
+    linked = set(producer_ids)
+    return [u for u in users if getattr(profile_of(u), "producer_id", None) in linked]
+
+
+def check_seats(rnd: Round, users: list) -> None:
+    """Who may sit on a round's council. A province round seats council accounts of that province (QĐ 26/2026
+    Điều 7 khoản 3 b); a central round seats the national council: council accounts with no province (khoản 4
+    b). Never an account linked to a producer with a dossier in the round: nobody scores their own product."""
+    central = rnd.level == Round.Level.CENTRAL
+    for u in users:
+        p = profile_of(u)
+        if p is None or p.role != Role.COUNCIL:
+            raise OcopError(
+                "seat_not_council",
+                _(
+                    "Tài khoản «%(user)s» không phải tài khoản thành viên hội đồng: chỉ xếp vào hội đồng "
+                    "các tài khoản có vai trò «Thành viên hội đồng»."
+                )
+                % {"user": u.username},
+                field="members",
+            )
+        if central and p.province_id is not None:
+            raise OcopError(
+                "seat_wrong_province",
+                _(
+                    "«%(user)s» là thành viên hội đồng cấp tỉnh (%(province)s): đợt Trung ương chỉ xếp "
+                    "thành viên Hội đồng cấp trung ương (tài khoản hội đồng không gắn với tỉnh nào)."
+                )
+                % {"user": u.username, "province": p.province},
+                field="members",
+            )
+        if not central and p.province_id != rnd.province_id:
+            raise OcopError(
+                "seat_wrong_province",
+                _("«%(user)s» không phải thành viên hội đồng của %(province)s, tỉnh của đợt đánh giá này.")
+                % {"user": u.username, "province": rnd.province},
+                field="members",
+            )
+    producers = rnd.dossiers.values_list("product__producer_id", flat=True)
+    conflicted = _seat_conflicts(users, producers)
+    if conflicted:
+        u = conflicted[0]
+        raise OcopError(
+            "seat_conflict",
+            _(
+                "«%(user)s» gắn với chủ thể «%(producer)s», có hồ sơ trong đợt đánh giá này: không được "
+                "ngồi hội đồng chấm sản phẩm của chính mình."
+            )
+            % {"user": u.username, "producer": profile_of(u).producer},
+            field="members",
+        )
+
+
+@transaction.atomic
 def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
+    """Seat the round's council (the chair among them), replacing the one before. Who may sit: check_seats."""
     _require_round(actor, rnd)
+    # Locked: a dossier assigned to the round meanwhile is checked against these seats (round_assign).
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
     if rnd.status == Round.Status.CLOSED:
         raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
     if chair not in members:
         members = [chair, *members]
+    members = list(dict.fromkeys(members))
     if len(members) < 3:
         raise OcopError("council_too_small", _("Hội đồng cần ít nhất 3 thành viên, kể cả chủ tịch."))
-    with transaction.atomic():
-        rnd.seats.all().delete()
-        Seat.objects.bulk_create(Seat(round=rnd, user=u, chair=(u == chair)) for u in dict.fromkeys(members))
-        audit_entry(
-            rnd,
-            actor=actor,
-            action="round.council",
-            after={"members": [u.username for u in members], "chair": chair.username},
-        )
+    check_seats(rnd, members)
+    rnd.seats.all().delete()
+    Seat.objects.bulk_create(Seat(round=rnd, user=u, chair=(u == chair)) for u in members)
+    audit_entry(
+        rnd,
+        actor=actor,
+        action="round.council",
+        after={"members": [u.username for u in members], "chair": chair.username},
+    )
     return rnd
 
 
@@ -358,10 +429,22 @@ def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
 def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
     _require_round(actor, rnd)
     _state(dossier, State.REVIEW, State.CENTRAL)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)  # the seats cannot change under this check
     if rnd.status == Round.Status.CLOSED:
         raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
     if rnd.level == Round.Level.PROVINCE and dossier.product.commune.province_id != rnd.province_id:
         raise OcopError("round_province", _("Hồ sơ không thuộc tỉnh của đợt đánh giá này."))
+    seated_users = [s.user for s in rnd.seats.select_related("user__profile")]
+    conflicted = _seat_conflicts(seated_users, [dossier.product.producer_id])
+    if conflicted:
+        raise OcopError(
+            "seat_conflict",
+            _(
+                "Thành viên hội đồng «%(user)s» gắn với chủ thể «%(producer)s» của hồ sơ này: hãy lập lại "
+                "hội đồng không có thành viên đó trước khi đưa hồ sơ vào đợt."
+            )
+            % {"user": conflicted[0].username, "producer": dossier.product.producer},
+        )
     if rnd.status == Round.Status.OPEN:
         rnd.status = Round.Status.SCORING
         rnd.save(update_fields=["status"])
@@ -500,10 +583,14 @@ def certificate_issue(
     number = (
         number.strip() or f"OCOP-{product.commune.province_id:02d}-{decision_date.year}-{dossier.public_id}"
     )
+    evaluated = product.product_set
+    if evaluated.number != dossier.set_number:
+        evaluated = ProductSet.objects.filter(taxonomy__current=True, number=dossier.set_number).first()
     with transaction.atomic():
         if Certificate.objects.filter(number=number).exists():
             raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
         cert = Certificate.objects.create(
+            **snapshot_of(product, evaluated),
             number=number,
             product=product,
             dossier=dossier,
@@ -529,13 +616,17 @@ def certificate_issue(
             cert,
             actor=actor,
             action="certificate.issue",
-            after={"number": number, "star": star, "valid_until": cert.valid_until.isoformat()},
+            after={
+                "number": number,
+                "star": star,
+                "valid_until": cert.valid_until.isoformat(),
+                "product_name": cert.product_name,
+            },
         )
         _move(dossier, actor, State.RECOGNISED, "recognised", note=decision_number)
     return cert
 
 
-@transaction.atomic
 @transaction.atomic
 def certificate_record(
     *,
@@ -555,6 +646,7 @@ def certificate_record(
     if Certificate.objects.filter(number=number).exists():
         raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
     cert = Certificate.objects.create(
+        **snapshot_of(product),
         number=number,
         product=product,
         star=star,
@@ -567,7 +659,12 @@ def certificate_record(
         cert,
         actor=actor,
         action="certificate.record",
-        after={"number": number, "star": star, "valid_until": cert.valid_until},
+        after={
+            "number": number,
+            "star": star,
+            "valid_until": cert.valid_until,
+            "product_name": cert.product_name,
+        },
     )
     return cert
 

@@ -312,7 +312,15 @@ def round_detail(request, pid):
     if request.method == "POST" and manage:
         try:
             if request.POST.get("action") == "council":
-                users = get_user_model().objects.filter(username__in=request.POST.get("members", "").split())
+                names = request.POST.get("members", "").split()
+                users = get_user_model().objects.filter(username__in=names)
+                unknown = sorted(set(names) - {u.username for u in users})
+                if unknown:
+                    raise OcopError(
+                        "seat_unknown",
+                        _("Không có tài khoản: %(names)s. Hãy ghi đúng tên đăng nhập của thành viên.")
+                        % {"names": ", ".join(unknown)},
+                    )
                 chair = get_user_model().objects.filter(username=request.POST.get("chair", "")).first()
                 if chair is None:
                     raise OcopError("chair_required", _("Hãy ghi tên đăng nhập của chủ tịch hội đồng."))

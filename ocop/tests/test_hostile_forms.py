@@ -279,6 +279,7 @@ UNSCOPED = {
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "x"},
     "api:product": {"pid": "X"},
     "api:province": {"code": "12"},
+    "api:certificate": {"number": "GCN-1"},
 }
 
 

@@ -133,10 +133,13 @@ def _build(batch_id: int, version: int) -> Card:
     activations = list(
         batch.activations.select_related("lot").prefetch_related("lot__events").order_by("first")
     )
+    certificate = Certificate.objects.speaking_for(product)
+    if certificate is not None:
+        certificate.product = product  # its snapshot is compared with the name today, without a query
     return Card(
         version=version,
         batch=batch,
-        certificate=Certificate.objects.speaking_for(product),
+        certificate=certificate,
         activations=activations,
         photo=product.photos.first(),
         links=list(product.ecommerce_links.all()),

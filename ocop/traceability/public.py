@@ -86,6 +86,16 @@ def verdict_json(v: services.Verdict, today: datetime.date | None = None) -> dic
             {
                 "number": cert.number,
                 "star": cert.star,
+                "score": float(cert.score) if cert.score is not None else None,
+                # What the certificate vouches for, as at the decision (the product may be renamed since).
+                "product_name": cert.product_name,
+                "product_code": cert.product_code or None,
+                "producer": cert.producer_name,
+                "producer_address": cert.producer_address,
+                "place": cert.place,
+                "product_set": (
+                    {"number": cert.set_number, "name": cert.set_name} if cert.set_number else None
+                ),
                 "status": v.certificate_status,
                 "issued_on": cert.issued_on.isoformat(),
                 "valid_until": cert.valid_until.isoformat(),

@@ -112,6 +112,9 @@ def test_whole_journey_to_a_certificate(
         actor=lai_chau_officer, dossier=d, number="1234/QĐ-UBND", date=datetime.date(2026, 12, 20)
     )
     cert = Certificate.objects.get(dossier=d)
+    # What the certificate vouches for is kept as it stood at the decision (test_certificate_snapshot.py).
+    assert (cert.product_name, cert.set_number) == (lai_chau_product.name, d.set_number)
+    assert cert.producer_name == lai_chau_product.producer.name and cert.score == d.result["total"]
     assert (
         cert.star == 4
         and cert.valid_until == datetime.date(2029, 12, 20)

@@ -43,6 +43,7 @@ class Command(BaseCommand):
                     if cert is None
                     else {
                         "number": cert.number,
+                        "product_name": cert.product_name,  # as certified (the name may differ since)
                         "status": cert.status(),
                         "valid_until": cert.valid_until.isoformat(),
                     },
