@@ -184,6 +184,14 @@ def _rejection_message(e: uploads.Rejected, kind: str, name: str) -> str:
         "pdf_unreadable": _(
             "Tệp PDF «%(name)s» không kiểm tra được: hãy in lại ra PDF (Print → Save as PDF) rồi gửi."
         ),
+        "pdf_encrypted": _(
+            "Tệp PDF «%(name)s» có mật khẩu hoặc được mã hoá nên không kiểm tra được: hãy mở tệp rồi in lại "
+            "ra PDF (Print → Save as PDF) không đặt mật khẩu, rồi gửi."
+        ),
+        "pdf_too_large": _(
+            "Tệp PDF «%(name)s» quá nhiều trang hoặc quá phức tạp để kiểm tra (tối đa %(detail)s trang): "
+            "hãy tách thành nhiều tệp nhỏ hơn rồi gửi."
+        ),
         "polyglot": _(
             "Tệp «%(name)s» vừa là PDF vừa là định dạng khác, không nhận: hãy in lại ra PDF rồi gửi."
         ),

@@ -1,5 +1,5 @@
 """What an uploaded file really is, from its bytes — never its name or the browser's content type — and
-whether it may be kept. Pure Python (zipfile, zlib): imports nothing from Django.
+whether it may be kept. Pure Python (zipfile, zlib, pypdf): imports nothing from Django.
 
 Accepted, when the caller allows them: PDF without active content, JPEG, PNG and WebP (which the caller
 re-encodes through core.images, so only pixels are kept), Word and Excel documents in Office Open XML
@@ -15,6 +15,9 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,20 @@ class Rejected(ValueError):
 
 # PDF names that run something or carry a file: scripts, launching programs, attachments, Flash.
 PDF_ACTIVE = frozenset({"JS", "JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia"})
+# What the structural check (pypdf) refuses in any dictionary reachable from the trailer. Keys: scripts
+# (/JS, the /JavaScript name tree), additional actions run on events (/AA: opening a page, focusing a
+# field…), attachments (/EmbeddedFiles name tree, a file specification's /EF streams), XFA forms (which
+# carry scripts), Flash. Actions (/S): scripts, programs, data imported or media played from the file.
+# Annotations (/Subtype): attachments, Flash.
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
+)
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute", "/GoToE"}
+)
+PDF_ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia"})
+MAX_PDF_PAGES = 2000  # a dossier's longest evidence (a test report, a business plan) is a few hundred
+MAX_PDF_OBJECTS = 200_000  # dictionaries and arrays visited; a 2,000-page scanned file has ~20,000
 MAX_OBJECT_STREAM = 32 * 1024 * 1024  # decompressed; real object streams are kilobytes
 MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_UNPACKED = 300 * 1024 * 1024  # a 20 MB workbook unpacks to ~200 MB at most; more is a zip bomb
@@ -74,8 +91,8 @@ _MARKUP = re.compile(
 
 def sniff(data: bytes, allowed: frozenset[FileType] = DOCUMENTS) -> FileType:
     """The file's type, checked for what it may carry. Raises Rejected with one of: empty, executable,
-    markup, heic, old_office, archive, macros, archive_too_large, pdf_active, pdf_unreadable, polyglot,
-    unsupported, not_allowed (a known type the caller does not take here)."""
+    markup, heic, old_office, archive, macros, archive_too_large, pdf_active, pdf_unreadable, pdf_encrypted,
+    pdf_too_large, polyglot, unsupported, not_allowed (a known type the caller does not take here)."""
     if not data:
         raise Rejected("empty")
     head = data[:16]
@@ -154,6 +171,72 @@ def check_pdf(data: bytes) -> None:
         is_zip = False
     if is_zip:
         raise Rejected("polyglot", "zip")
+    _walk_pdf(data)
+
+
+def _walk_pdf(data: bytes) -> None:
+    """What a reader sees: pypdf finds the objects through the xref table (or rebuilds it, as readers
+    do), so an object that the byte scan took for a comment — `% 3 0 obj << /JS … >>`, reached by its
+    offset — is read here. Every dictionary and array reachable from the trailer is visited once (the
+    catalog's /OpenAction, /AA, /Names, /AcroForm and its fields, the pages, their annotations and
+    actions, the outlines…), never the content of streams. Bounded in pages and objects; encrypted files
+    and anything pypdf cannot read are refused."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise Rejected("pdf_encrypted")
+        trailer = reader.trailer
+        if not isinstance(dict.get(trailer, "/Root"), IndirectObject | DictionaryObject):
+            raise Rejected("pdf_unreadable")
+        _walk_objects(trailer)
+    except Rejected:
+        raise
+    except Exception:  # pypdf's errors, and whatever malformed input makes it raise: never passed unread
+        raise Rejected("pdf_unreadable") from None
+
+
+def _walk_objects(trailer: DictionaryObject) -> None:
+    seen: set[tuple[int, int]] = set()
+    stack: list = [trailer]
+    visited = pages = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            visited += 1
+            items = list(dict.items(obj))  # raw values: references stay references, resolved once
+            keys = {k for k, _ in items}
+            found = keys & PDF_ACTIVE_KEYS
+            if found:
+                raise Rejected("pdf_active", sorted(found)[0])
+            action, subtype = dict.get(obj, "/S"), dict.get(obj, "/Subtype")
+            if action in PDF_ACTIVE_ACTIONS:
+                raise Rejected("pdf_active", str(action))
+            if subtype in PDF_ACTIVE_SUBTYPES:
+                raise Rejected("pdf_active", str(subtype))
+            if dict.get(obj, "/Type") == "/Page":
+                pages += 1
+            if "/OpenAction" in keys:
+                _check_open_action(dict.get(obj, "/OpenAction"))
+            stack.extend(v for _, v in items)
+        elif isinstance(obj, ArrayObject):
+            visited += 1
+            stack.extend(list.__iter__(obj))
+        if visited > MAX_PDF_OBJECTS or pages > MAX_PDF_PAGES:
+            raise Rejected("pdf_too_large", str(MAX_PDF_PAGES))
+
+
+def _check_open_action(value) -> None:
+    """Opening at a page (a destination, or a /GoTo action) is what writers put there; any other action
+    run on opening is refused, whatever it is."""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(value, DictionaryObject) and dict.get(value, "/S") != "/GoTo":
+        raise Rejected("pdf_active", "/OpenAction")
 
 
 def _scan_pdf(data: bytes, *, streams: bool) -> None:
