@@ -10,8 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from ocop.accounts.models import Profile, Role
-from ocop.evaluation import services as evaluation
 from ocop.conftest import LAI_CHAU
+from ocop.evaluation import services as evaluation
 from ocop.monitoring import services
 from ocop.testing import PASSWORD
 
