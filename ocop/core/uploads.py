@@ -11,6 +11,7 @@ binary Office files, and polyglots that we can see (a PDF that is also a zip, ma
 
 import io
 import re
+import time
 import unicodedata
 import zipfile
 import zlib
@@ -62,8 +63,17 @@ PDF_ACTIVE_ACTIONS = frozenset(
     {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute", "/GoToE"}
 )
 PDF_ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia"})
-MAX_PDF_PAGES = 2000  # a dossier's longest evidence (a test report, a business plan) is a few hundred
-MAX_PDF_OBJECTS = 200_000  # dictionaries and arrays visited; a 2,000-page scanned file has ~20,000
+# Where a reader never looks for an action, and what is most of a file's objects: drawing (content streams,
+# resources, fonts, images, annotations' appearances, a form's default resources), thumbnails, metadata,
+# the tagged structure (one element per paragraph; the annotations it points to are reached from their
+# page), and the links back up to a page's parent or an annotation's page (reached from the catalog).
+# Skipped, so the walk costs a few objects per page (pypdf reads ~1,000 objects a second on a busy server).
+PDF_INERT_KEYS = frozenset(
+    {"/Contents", "/Resources", "/AP", "/DR", "/Thumb", "/Metadata", "/StructTreeRoot", "/Parent", "/P"}
+)
+MAX_PDF_PAGES = 1000  # a dossier's longest evidence (a test report, a business plan) is a few hundred
+MAX_PDF_OBJECTS = 10_000  # dictionaries and arrays visited; 3 to 5 per page in real files
+MAX_PDF_SECONDS = 10.0  # the walk's budget, checked between objects (a file's size bounds any one object)
 MAX_OBJECT_STREAM = 32 * 1024 * 1024  # decompressed; real object streams are kilobytes
 MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_UNPACKED = 300 * 1024 * 1024  # a 20 MB workbook unpacks to ~200 MB at most; more is a zip bomb
@@ -199,7 +209,10 @@ def _walk_objects(trailer: DictionaryObject) -> None:
     seen: set[tuple[int, int]] = set()
     stack: list = [trailer]
     visited = pages = 0
+    deadline = time.monotonic() + MAX_PDF_SECONDS
     while stack:
+        if time.monotonic() > deadline:
+            raise Rejected("pdf_too_large", str(MAX_PDF_PAGES))
         obj = stack.pop()
         if isinstance(obj, IndirectObject):
             ref = (obj.idnum, obj.generation)
@@ -223,7 +236,7 @@ def _walk_objects(trailer: DictionaryObject) -> None:
                 pages += 1
             if "/OpenAction" in keys:
                 _check_open_action(dict.get(obj, "/OpenAction"))
-            stack.extend(v for _, v in items)
+            stack.extend(v for k, v in items if k not in PDF_INERT_KEYS)
         elif isinstance(obj, ArrayObject):
             visited += 1
             stack.extend(list.__iter__(obj))

@@ -361,7 +361,10 @@ def test_unreadable_encrypted_and_oversized_pdfs_are_refused(monkeypatch):
         c.showPage()
     c.save()
     assert _code(out.getvalue()) == "pdf_too_large"
-    check_pdf(_reportlab_pdf())
+    monkeypatch.setattr(uploads, "MAX_PDF_PAGES", 1000)
+    check_pdf(out.getvalue())
+    monkeypatch.setattr(uploads, "MAX_PDF_SECONDS", 0)  # the time budget spent: refused, not passed unread
+    assert _code(out.getvalue()) == "pdf_too_large"
 
 
 def test_the_refusal_says_what_was_found_and_what_to_do():
