@@ -189,8 +189,8 @@ def _walk_pdf(data: bytes) -> None:
     do), so an object that the byte scan took for a comment — `% 3 0 obj << /JS … >>`, reached by its
     offset — is read here. Every dictionary and array reachable from the trailer is visited once (the
     catalog's /OpenAction, /AA, /Names, /AcroForm and its fields, the pages, their annotations and
-    actions, the outlines…), never the content of streams. Bounded in pages and objects; encrypted files
-    and anything pypdf cannot read are refused."""
+    actions, the outlines…) but for what sits under PDF_INERT_KEYS, and never the content of streams.
+    Bounded in pages, objects and time; encrypted files and anything pypdf cannot read are refused."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -227,12 +227,12 @@ def _walk_objects(trailer: DictionaryObject) -> None:
             found = keys & PDF_ACTIVE_KEYS
             if found:
                 raise Rejected("pdf_active", sorted(found)[0])
-            action, subtype = dict.get(obj, "/S"), dict.get(obj, "/Subtype")
+            action, subtype = _value(obj, "/S"), _value(obj, "/Subtype")
             if action in PDF_ACTIVE_ACTIONS:
                 raise Rejected("pdf_active", str(action))
             if subtype in PDF_ACTIVE_SUBTYPES:
                 raise Rejected("pdf_active", str(subtype))
-            if dict.get(obj, "/Type") == "/Page":
+            if _value(obj, "/Type") == "/Page":
                 pages += 1
             if "/OpenAction" in keys:
                 _check_open_action(dict.get(obj, "/OpenAction"))
@@ -244,11 +244,17 @@ def _walk_objects(trailer: DictionaryObject) -> None:
             raise Rejected("pdf_too_large", str(MAX_PDF_PAGES))
 
 
+def _value(obj: DictionaryObject, key: str):
+    """A value as a reader takes it: through a reference (`/S 5 0 R`, with 5 being /Launch, is /Launch)."""
+    value = dict.get(obj, key)
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
 def _check_open_action(value) -> None:
     """Opening at a page (a destination, or a /GoTo action) is what writers put there; any other action
     run on opening is refused, whatever it is."""
     value = value.get_object() if isinstance(value, IndirectObject) else value
-    if isinstance(value, DictionaryObject) and dict.get(value, "/S") != "/GoTo":
+    if isinstance(value, DictionaryObject) and _value(value, "/S") != "/GoTo":
         raise Rejected("pdf_active", "/OpenAction")
 
 

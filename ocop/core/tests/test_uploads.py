@@ -266,7 +266,17 @@ def test_javascript_behind_a_comment_on_the_same_line_is_found():
             ),
             "/JS",
         ),
-        # …or launches a program.
+        # …or launches a program, the action's type given through a reference.
+        (
+            (
+                CATALOG,
+                PAGE_TREE,
+                _page(b"/Annots [4 0 R]"),
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 5 0 R /F (cmd.exe) >> >>",
+                b"/Launch",
+            ),
+            "/Launch",
+        ),
         (
             (
                 CATALOG,
