@@ -224,6 +224,9 @@ OCOP_UPLOAD_MAX_MB = {
     "photo": int(os.environ.get("OCOP_PHOTO_MAX_MB", "10")),
     "import": int(os.environ.get("OCOP_IMPORT_MAX_MB", "20")),
 }
+# Largest photo accepted, in megapixels, read from the header before any decoding (ocop/core/images.py): a
+# phone saves 12–24 MP by default; a 6 kB PNG can declare 49 MP and cost 560 MB to decode.
+OCOP_PHOTO_MAX_MEGAPIXELS = int(os.environ.get("OCOP_PHOTO_MAX_MEGAPIXELS", "40"))
 
 
 def _mailer(env) -> dict:

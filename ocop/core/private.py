@@ -2,6 +2,7 @@
 read from the bytes (core.uploads), images re-encoded (core.images), kept outside the web root
 (`OCOP_PRIVATE_ROOT`) under a random name, and handed out only by views that have checked access."""
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import images, uploads
@@ -106,16 +108,47 @@ def accept(file, *, kind: str, field: str, name: str = "") -> Accepted:
         raise OcopError(f"file_{e.code}", _rejection_message(e, kind, name), field=field) from None
     if kind_type.image:
         try:
-            data = images.renditions(data, (IMAGE_SIDE,), quality=IMAGE_QUALITY)[IMAGE_SIDE]
+            data = images.renditions(
+                data, (IMAGE_SIDE,), quality=IMAGE_QUALITY, max_pixels=max_photo_pixels()
+            )[IMAGE_SIDE]
         except images.ImageRejected as e:
             message = (
-                _("Ảnh «%(name)s» quá lớn (hơn 50 triệu điểm ảnh).")
+                too_large_message(e, name)
                 if e.code == "too_large"
                 else _("Tệp «%(name)s» không phải ảnh đọc được: hãy chọn ảnh JPEG, PNG hoặc WebP.")
+                % {"name": name}
             )
-            raise OcopError(f"file_image_{e.code}", message % {"name": name}, field=field) from None
+            raise OcopError(f"file_image_{e.code}", message, field=field) from None
         kind_type = uploads.JPEG
     return Accepted(data=data, type=kind_type, name=name)
+
+
+def max_photo_pixels() -> int:
+    return settings.OCOP_PHOTO_MAX_MEGAPIXELS * 1_000_000
+
+
+def _megapixels(pixels: int) -> str:
+    mp = math.ceil(pixels / 100_000) / 10  # rounded up: 40.02 MP is over a 40 MP limit, so say 40,1
+    return str(int(mp)) if mp == int(mp) else number_format(mp, 1)
+
+
+def too_large_message(e: images.ImageRejected, name: str = "") -> str:
+    """«Ảnh quá lớn: 7000×7000 điểm ảnh (49 megapixel); tối đa 40 megapixel.» and what to do."""
+    values = {"limit": _megapixels(e.limit), "name": name}
+    if e.width and e.height:
+        values.update(w=e.width, h=e.height, mp=_megapixels(e.width * e.height))
+        text = (
+            _("Ảnh «%(name)s» quá lớn: %(w)s×%(h)s điểm ảnh (%(mp)s megapixel); tối đa %(limit)s megapixel.")
+            if name
+            else _("Ảnh quá lớn: %(w)s×%(h)s điểm ảnh (%(mp)s megapixel); tối đa %(limit)s megapixel.")
+        )
+    else:
+        text = (
+            _("Ảnh «%(name)s» quá lớn: hơn %(limit)s megapixel.")
+            if name
+            else _("Ảnh quá lớn: hơn %(limit)s megapixel.")
+        )
+    return (text % values) + " " + _("Hãy chụp ở độ phân giải thấp hơn hoặc thu nhỏ ảnh rồi gửi lại.")
 
 
 def _rejection_message(e: uploads.Rejected, kind: str, name: str) -> str:
@@ -150,6 +183,14 @@ def _rejection_message(e: uploads.Rejected, kind: str, name: str) -> str:
         ),
         "pdf_unreadable": _(
             "Tệp PDF «%(name)s» không kiểm tra được: hãy in lại ra PDF (Print → Save as PDF) rồi gửi."
+        ),
+        "pdf_encrypted": _(
+            "Tệp PDF «%(name)s» có mật khẩu hoặc được mã hoá nên không kiểm tra được: hãy mở tệp rồi in lại "
+            "ra PDF (Print → Save as PDF) không đặt mật khẩu, rồi gửi."
+        ),
+        "pdf_too_large": _(
+            "Tệp PDF «%(name)s» quá nhiều trang hoặc quá phức tạp để kiểm tra (tối đa %(detail)s trang): "
+            "hãy tách thành nhiều tệp nhỏ hơn rồi gửi."
         ),
         "polyglot": _(
             "Tệp «%(name)s» vừa là PDF vừa là định dạng khác, không nhận: hãy in lại ra PDF rồi gửi."

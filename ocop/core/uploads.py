@@ -1,5 +1,5 @@
 """What an uploaded file really is, from its bytes — never its name or the browser's content type — and
-whether it may be kept. Pure Python (zipfile, zlib): imports nothing from Django.
+whether it may be kept. Pure Python (zipfile, zlib, pypdf): imports nothing from Django.
 
 Accepted, when the caller allows them: PDF without active content, JPEG, PNG and WebP (which the caller
 re-encodes through core.images, so only pixels are kept), Word and Excel documents in Office Open XML
@@ -11,10 +11,14 @@ binary Office files, and polyglots that we can see (a PDF that is also a zip, ma
 
 import io
 import re
+import time
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,29 @@ class Rejected(ValueError):
 
 # PDF names that run something or carry a file: scripts, launching programs, attachments, Flash.
 PDF_ACTIVE = frozenset({"JS", "JavaScript", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia"})
+# What the structural check (pypdf) refuses in any dictionary reachable from the trailer. Keys: scripts
+# (/JS, the /JavaScript name tree), additional actions run on events (/AA: opening a page, focusing a
+# field…), attachments (/EmbeddedFiles name tree, a file specification's /EF streams), XFA forms (which
+# carry scripts), Flash. Actions (/S): scripts, programs, data imported or media played from the file.
+# Annotations (/Subtype): attachments, Flash.
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
+)
+PDF_ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute", "/GoToE"}
+)
+PDF_ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia"})
+# Where a reader never looks for an action, and what is most of a file's objects: drawing (content streams,
+# resources, fonts, images, annotations' appearances, a form's default resources), thumbnails, metadata,
+# the tagged structure (one element per paragraph; the annotations it points to are reached from their
+# page), and the links back up to a page's parent or an annotation's page (reached from the catalog).
+# Skipped, so the walk costs a few objects per page (pypdf reads ~1,000 objects a second on a busy server).
+PDF_INERT_KEYS = frozenset(
+    {"/Contents", "/Resources", "/AP", "/DR", "/Thumb", "/Metadata", "/StructTreeRoot", "/Parent", "/P"}
+)
+MAX_PDF_PAGES = 1000  # a dossier's longest evidence (a test report, a business plan) is a few hundred
+MAX_PDF_OBJECTS = 10_000  # dictionaries and arrays visited; 3 to 5 per page in real files
+MAX_PDF_SECONDS = 10.0  # the walk's budget, checked between objects (a file's size bounds any one object)
 MAX_OBJECT_STREAM = 32 * 1024 * 1024  # decompressed; real object streams are kilobytes
 MAX_ZIP_ENTRIES = 5000
 MAX_ZIP_UNPACKED = 300 * 1024 * 1024  # a 20 MB workbook unpacks to ~200 MB at most; more is a zip bomb
@@ -74,8 +101,8 @@ _MARKUP = re.compile(
 
 def sniff(data: bytes, allowed: frozenset[FileType] = DOCUMENTS) -> FileType:
     """The file's type, checked for what it may carry. Raises Rejected with one of: empty, executable,
-    markup, heic, old_office, archive, macros, archive_too_large, pdf_active, pdf_unreadable, polyglot,
-    unsupported, not_allowed (a known type the caller does not take here)."""
+    markup, heic, old_office, archive, macros, archive_too_large, pdf_active, pdf_unreadable, pdf_encrypted,
+    pdf_too_large, polyglot, unsupported, not_allowed (a known type the caller does not take here)."""
     if not data:
         raise Rejected("empty")
     head = data[:16]
@@ -154,6 +181,81 @@ def check_pdf(data: bytes) -> None:
         is_zip = False
     if is_zip:
         raise Rejected("polyglot", "zip")
+    _walk_pdf(data)
+
+
+def _walk_pdf(data: bytes) -> None:
+    """What a reader sees: pypdf finds the objects through the xref table (or rebuilds it, as readers
+    do), so an object that the byte scan took for a comment — `% 3 0 obj << /JS … >>`, reached by its
+    offset — is read here. Every dictionary and array reachable from the trailer is visited once (the
+    catalog's /OpenAction, /AA, /Names, /AcroForm and its fields, the pages, their annotations and
+    actions, the outlines…) but for what sits under PDF_INERT_KEYS, and never the content of streams.
+    Bounded in pages, objects and time; encrypted files and anything pypdf cannot read are refused."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise Rejected("pdf_encrypted")
+        trailer = reader.trailer
+        if not isinstance(dict.get(trailer, "/Root"), IndirectObject | DictionaryObject):
+            raise Rejected("pdf_unreadable")
+        _walk_objects(trailer)
+    except Rejected:
+        raise
+    except Exception:  # pypdf's errors, and whatever malformed input makes it raise: never passed unread
+        raise Rejected("pdf_unreadable") from None
+
+
+def _walk_objects(trailer: DictionaryObject) -> None:
+    seen: set[tuple[int, int]] = set()
+    stack: list = [trailer]
+    visited = pages = 0
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+    while stack:
+        if time.monotonic() > deadline:
+            raise Rejected("pdf_too_large", str(MAX_PDF_PAGES))
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            visited += 1
+            items = list(dict.items(obj))  # raw values: references stay references, resolved once
+            keys = {k for k, _ in items}
+            found = keys & PDF_ACTIVE_KEYS
+            if found:
+                raise Rejected("pdf_active", sorted(found)[0])
+            action, subtype = _value(obj, "/S"), _value(obj, "/Subtype")
+            if action in PDF_ACTIVE_ACTIONS:
+                raise Rejected("pdf_active", str(action))
+            if subtype in PDF_ACTIVE_SUBTYPES:
+                raise Rejected("pdf_active", str(subtype))
+            if _value(obj, "/Type") == "/Page":
+                pages += 1
+            if "/OpenAction" in keys:
+                _check_open_action(dict.get(obj, "/OpenAction"))
+            stack.extend(v for k, v in items if k not in PDF_INERT_KEYS)
+        elif isinstance(obj, ArrayObject):
+            visited += 1
+            stack.extend(list.__iter__(obj))
+        if visited > MAX_PDF_OBJECTS or pages > MAX_PDF_PAGES:
+            raise Rejected("pdf_too_large", str(MAX_PDF_PAGES))
+
+
+def _value(obj: DictionaryObject, key: str):
+    """A value as a reader takes it: through a reference (`/S 5 0 R`, with 5 being /Launch, is /Launch)."""
+    value = dict.get(obj, key)
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _check_open_action(value) -> None:
+    """Opening at a page (a destination, or a /GoTo action) is what writers put there; any other action
+    run on opening is refused, whatever it is."""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(value, DictionaryObject) and _value(value, "/S") != "/GoTo":
+        raise Rejected("pdf_active", "/OpenAction")
 
 
 def _scan_pdf(data: bytes, *, streams: bool) -> None:

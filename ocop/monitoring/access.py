@@ -1,5 +1,9 @@
-"""Who sees a province's watchlist: its OCOP office and inspectors, and the national level (any
-province). Everyone else, and a province-scoped user asking for another province, is refused."""
+"""Who sees inspection material. A province's watchlist, campaigns and visits: its OCOP office and
+inspectors, and the national level (any province); everyone else, and a province-scoped user asking for
+another province, is refused. Findings and their photos: the same, plus the producer inspected (its own)
+and the commune officer (the commune's producers, whom the commune helps to fix them: QĐ 26/2026 Điều 10
+khoản 4 điểm c). Council and advisory-team accounts see none of it: inspection is no part of their work
+(Điều 9 khoản 4 gives it to the provincial office and the ministry)."""
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +13,13 @@ from ocop.core.errors import NotFound, PermissionDenied
 from ocop.geo.models import Province
 
 WATCH_ROLES = {Role.NATIONAL, Role.PROVINCE, Role.INSPECTOR}
+FINDING_ROLES = WATCH_ROLES | {Role.COMMUNE, Role.PRODUCER}
+
+
+def sees_findings(user) -> bool:
+    """Whether the user's role may see findings at all (which ones: Finding.objects.visible_to)."""
+    p = profile_of(user)
+    return p is not None and p.role in FINDING_ROLES
 
 
 def watch_province(user, code: int | None) -> Province:

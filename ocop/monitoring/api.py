@@ -2,10 +2,13 @@ import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from ocop.core.errors import PermissionDenied
+
 from . import services
-from .access import watch_province
+from .access import sees_findings, watch_province
 from .models import Finding, SalesPoint
 from .watchlist import as_json, watchlist
 
@@ -40,7 +43,12 @@ def _finding_json(f: Finding, today: datetime.date) -> dict:
 
 @router.get("/monitoring/findings", summary="Phát hiện khi kiểm tra (trong phạm vi của người dùng)")
 def findings(request: HttpRequest, status: str | None = None, overdue: bool = False):
-    """Findings the user may see: the province's for its office and inspectors, a producer's own."""
+    """Findings the user may see: the province's for its office and inspectors, the commune's for its
+    officer, a producer's own. Council and advisory-team accounts are refused."""
+    if not sees_findings(request.auth):
+        raise PermissionDenied(
+            "forbidden", _("Chỉ cơ quan OCOP, thanh tra, cấp xã và chủ thể được kiểm tra xem các phát hiện.")
+        )
     today = datetime.date.today()
     qs = Finding.objects.visible_to(request.auth).select_related(
         "product", "inspection__producer", "certificate"

@@ -103,6 +103,13 @@ class FindingQuerySet(RegionQuerySet):
         "producer": "inspection__producer_id",
     }
 
+    def visible_to(self, user):
+        """The region's findings for the roles of access.FINDING_ROLES; none for the others (a council or
+        advisory-team member is province-scoped, but inspection material is not theirs to read)."""
+        from .access import sees_findings
+
+        return super().visible_to(user) if sees_findings(user) else self.none()
+
 
 class Finding(models.Model):
     """Một phát hiện: what was wrong, how serious, what to fix by when, and where the case went."""

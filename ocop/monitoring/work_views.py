@@ -22,6 +22,7 @@ from ocop.geo.models import Province
 from ocop.registry.models import Producer
 
 from . import checklist, effectiveness, services
+from .access import sees_findings
 from .forms import (
     CampaignForm,
     ChecklistForm,
@@ -225,6 +226,8 @@ def inspection(request, pid):
 
 @login_required
 def finding_list(request):
+    if not sees_findings(request.user):
+        raise Forbidden(_("Chỉ cơ quan OCOP, thanh tra, cấp xã và chủ thể được kiểm tra xem các phát hiện."))
     today = timezone.localdate()
     qs = Finding.objects.visible_to(request.user).select_related(
         "product", "inspection__producer", "inspection__campaign"
@@ -324,7 +327,8 @@ def finding_action(request, pid, action):
 @login_required
 def finding_photo(request, pid, photo_id):
     """Served only to those who see the finding (the province's office and inspectors, the national level,
-    and the producer inspected) — never from a public media URL."""
+    the commune officer and the producer inspected; never a council or advisory-team member) — never from
+    a public media URL."""
     finding = _finding(request, pid)
     photo = get_object_or_404(FindingPhoto, finding=finding, pk=photo_id)
     ext = photo.image.name.rsplit(".", 1)[-1]

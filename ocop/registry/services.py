@@ -372,7 +372,7 @@ def photo_add(*, actor, product: Product, data: bytes, caption: str = "") -> Pho
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from ocop.core import images
+    from ocop.core import images, private
     from ocop.core.codes import random_code
 
     require_edit(actor, product)
@@ -381,10 +381,10 @@ def photo_add(*, actor, product: Product, data: bytes, caption: str = "") -> Pho
     if product.photos.count() >= MAX_PHOTOS:
         raise OcopError("photo_limit", _("Mỗi sản phẩm tối đa %d ảnh: hãy xoá bớt ảnh cũ.") % MAX_PHOTOS)
     try:
-        sizes = images.renditions(data)
+        sizes = images.renditions(data, max_pixels=private.max_photo_pixels())
     except images.ImageRejected as e:
         message = (
-            _("Ảnh quá lớn (hơn 50 triệu điểm ảnh).")
+            private.too_large_message(e)
             if e.code == "too_large"
             else _("Tệp không phải ảnh đọc được: hãy chọn ảnh JPEG, PNG hoặc WebP.")
         )

@@ -29,13 +29,24 @@ def _reportlab_pdf() -> bytes:
     return out.getvalue()
 
 
-def _pdf(*objects: bytes) -> bytes:
-    """A small PDF written by hand: the objects in order, then a trailer (no xref: readers rebuild it,
-    and the checks do not need one)."""
+def _pdf(*objects: bytes, hidden: tuple[int, ...] = ()) -> bytes:
+    """A small PDF written by hand: the objects in order, the xref table giving each one's offset, the
+    trailer. The objects numbered in `hidden` are written on one line after a `%`: a scan of the bytes
+    takes the line for a comment, a reader jumps to the object's offset and reads it."""
     body = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
     for n, obj in enumerate(objects, 1):
-        body += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
-    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+        if n in hidden:
+            body += b"% "
+            offsets.append(len(body))
+            body += b"%d 0 obj " % n + obj.replace(b"\n", b" ") + b" endobj\n"
+        else:
+            offsets.append(len(body))
+            body += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
 
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
@@ -207,3 +218,177 @@ def test_display_and_download_names():
     assert download_name("bao-cao.exe", uploads.PDF) == "bao-cao.pdf"
     assert download_name("anh chup.PNG", uploads.JPEG) == "anh chup.jpg"
     assert download_name("", uploads.PDF) == "tep.pdf"
+
+
+# --- What a reader sees: the structure through the xref table (issue 20, item 5) -------------------
+
+PAGE_TREE = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+
+
+def _page(extra: bytes = b"") -> bytes:
+    return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + extra + b" >>"
+
+
+def _active(data: bytes) -> str:
+    with pytest.raises(Rejected) as e:
+        check_pdf(data)
+    assert e.value.code == "pdf_active"
+    return e.value.detail
+
+
+def test_javascript_behind_a_comment_on_the_same_line_is_found():
+    """`% 1 0 obj << … /OpenAction 3 0 R >>`: a comment to a scan of the bytes, the catalog to a reader,
+    which finds it by its offset in the xref table."""
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>"
+    trick = _pdf(catalog, PAGES, b"<< /S /JavaScript /JS (app.alert(1)) >>", hidden=(1, 3))
+    assert b"\n% 1 0 obj << /Type /Catalog" in trick
+    uploads._scan_pdf(trick, streams=True)  # the byte scan alone lets it through
+    assert _active(trick) == "/OpenAction"
+    assert _code(trick) == "pdf_active"
+    # The same with the script's name escaped and the action reached through a GoTo's /Next.
+    goto = b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [0 /Fit] /Next 3 0 R >> >>"
+    assert _active(_pdf(goto, PAGES, b"<< /S /J#61vaScript /J#53 (1) >>", hidden=(1, 3))) == "/JS"
+
+
+@pytest.mark.parametrize(
+    ("objects", "detail"),
+    [
+        # Additional actions on a page (run when it is opened).
+        ((CATALOG, PAGE_TREE, _page(b"/AA << /O << /S /JavaScript /JS (1) >> >>")), "/AA"),
+        # A link annotation whose action is a script.
+        (
+            (
+                CATALOG,
+                PAGE_TREE,
+                _page(b"/Annots [4 0 R]"),
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+                b"/A << /S /JavaScript /JS (this.submitForm('http://x')) >> >>",
+            ),
+            "/JS",
+        ),
+        # …or launches a program, the action's type given through a reference.
+        (
+            (
+                CATALOG,
+                PAGE_TREE,
+                _page(b"/Annots [4 0 R]"),
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 5 0 R /F (cmd.exe) >> >>",
+                b"/Launch",
+            ),
+            "/Launch",
+        ),
+        (
+            (
+                CATALOG,
+                PAGE_TREE,
+                _page(b"/Annots [4 0 R]"),
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+                b"/A << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) >> >> >>",
+            ),
+            "/Launch",
+        ),
+        # Attachments: the document's name tree, and an annotation carrying a file.
+        (
+            (
+                b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
+                PAGES,
+                b"<< /Names [] >>",
+            ),
+            "/EmbeddedFiles",
+        ),
+        (
+            (
+                CATALOG,
+                PAGE_TREE,
+                _page(b"/Annots [4 0 R]"),
+                b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS (a.exe) >>",
+            ),
+            "/FileAttachment",
+        ),
+        # An XFA form, and a form field with an action on a keystroke.
+        ((b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 3 0 R >> >>", PAGES, b"[]"), "/XFA"),
+        (
+            (
+                b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [3 0 R] >> >>",
+                PAGES,
+                b"<< /FT /Tx /T (a) /AA << /K 4 0 R >> >>",
+                b"<< /S /ResetForm >>",
+            ),
+            "/AA",
+        ),
+        # A bookmark that runs a script when clicked.
+        (
+            (
+                b"<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R >>",
+                PAGES,
+                b"<< /Type /Outlines /First 4 0 R /Last 4 0 R /Count 1 >>",
+                b"<< /Title (Muc luc) /Parent 3 0 R /A << /S /JavaScript /JS (1) >> >>",
+            ),
+            "/JS",
+        ),
+        # The document-level script name tree.
+        (
+            (b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 3 0 R >> >>", PAGES, b"<< /Names [] >>"),
+            "/JavaScript",
+        ),
+    ],
+)
+def test_active_content_anywhere_in_the_structure_is_refused(objects, detail):
+    hidden = tuple(range(1, len(objects) + 1))  # every object behind a comment: only the xref finds them
+    data = _pdf(*objects, hidden=hidden)
+    uploads._scan_pdf(data, streams=True)  # nothing for the byte scan…
+    assert _active(data) == detail  # …the structure has it
+
+
+def test_opening_at_a_page_is_no_action():
+    check_pdf(_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>", PAGE_TREE, _page()))
+    check_pdf(
+        _pdf(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] >> >>",
+            PAGE_TREE,
+            _page(),
+        )
+    )
+    named = b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /Named /N /Print >> >>"
+    assert _active(_pdf(named, PAGE_TREE, _page())) == "/OpenAction"
+
+
+def test_unreadable_encrypted_and_oversized_pdfs_are_refused(monkeypatch):
+    assert _code(b"%PDF-1.4 test") == "pdf_unreadable"
+    whole = _reportlab_pdf()
+    assert _code(whole[: len(whole) // 2]) == "pdf_unreadable"  # cut off: no xref, no trailer
+    out = io.BytesIO()
+    c = canvas.Canvas(out, encrypt="mat-khau")
+    c.drawString(72, 720, "Bao mat")
+    c.showPage()
+    c.save()
+    assert _code(out.getvalue()) == "pdf_encrypted"
+    monkeypatch.setattr(uploads, "MAX_PDF_PAGES", 2)
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    for _ in range(3):
+        c.drawString(72, 720, "Trang")
+        c.showPage()
+    c.save()
+    assert _code(out.getvalue()) == "pdf_too_large"
+    monkeypatch.setattr(uploads, "MAX_PDF_PAGES", 1000)
+    check_pdf(out.getvalue())
+    monkeypatch.setattr(uploads, "MAX_PDF_SECONDS", 0)  # the time budget spent: refused, not passed unread
+    assert _code(out.getvalue()) == "pdf_too_large"
+
+
+def test_the_refusal_says_what_was_found_and_what_to_do():
+    from ocop.core import private
+    from ocop.core.errors import OcopError
+
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>"
+    trick = _pdf(catalog, PAGES, b"<< /S /JavaScript /JS (app.alert(1)) >>", hidden=(1, 3))
+    with pytest.raises(OcopError) as e:
+        private.accept(trick, kind="evidence", field="file", name="giay-phep.pdf")
+    assert e.value.code == "file_pdf_active" and "giay-phep.pdf" in e.value.message
+    assert "/OpenAction" in e.value.message and "Save as PDF" in e.value.message
+    for data, code in [(b"%PDF-1.4 test", "file_pdf_unreadable")]:
+        with pytest.raises(OcopError) as e:
+            private.accept(data, kind="evidence", field="file", name="a.pdf")
+        assert e.value.code == code and "a.pdf" in e.value.message
+    assert private.accept(_reportlab_pdf(), kind="evidence", field="file", name="a.pdf").type is uploads.PDF

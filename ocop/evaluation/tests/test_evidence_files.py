@@ -17,11 +17,22 @@ from ocop.evaluation.models import Evidence
 from ocop.registry.models import Producer
 from ocop.testing import PASSWORD
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+def _pdf(catalog: bytes) -> bytes:
+    """The smallest readable PDF: one object, the xref table, the trailer."""
+    head = b"%PDF-1.4\n"
+    body = b"1 0 obj\n" + catalog + b"\nendobj\n"
+    return (
+        head
+        + body
+        + b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % len(head)
+        + b"trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(head) + len(body))
+    )
+
+
+PDF = _pdf(b"<< /Type /Catalog >>")
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 60 + b"This program cannot be run in DOS mode.\r\n"
-PDF_JS = PDF.replace(
-    b"<< /Type /Catalog >>", b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (x) >> >>"
-)
+PDF_JS = _pdf(b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (x) >> >>")
 
 
 def gps_jpeg() -> bytes:

@@ -323,20 +323,22 @@ def test_evidence_is_served_only_to_those_who_see_the_dossier(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from ocop.evaluation.tests.test_evidence_files import PDF as pdf
+
     d = services.dossier_create(actor=producer_user, product=lai_chau_product)
     client.force_login(producer_user)
     r = client.post(
         f"/quan-ly/danh-gia/ho-so/{d.public_id}/evidence/",
         {
             "criterion": "1.1",
-            "file": SimpleUploadedFile("vung-nguyen-lieu.pdf", b"%PDF-1.4 test"),
+            "file": SimpleUploadedFile("vung-nguyen-lieu.pdf", pdf),
             "note": "Hợp đồng",
         },
     )
     assert r.status_code == 302
     ev = d.evidence.get()
     url = f"/quan-ly/danh-gia/ho-so/{d.public_id}/minh-chung/{ev.pk}/"
-    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(client.get(url).streaming_content) == pdf
     bad = client.post(
         f"/quan-ly/danh-gia/ho-so/{d.public_id}/evidence/",
         {"criterion": "99.9", "file": SimpleUploadedFile("x.pdf", b"x")},
