@@ -182,8 +182,7 @@ def _clean_product(data: dict[str, Any], product: Product | None = None) -> None
             data["name"],
             required=_("Tên sản phẩm không được để trống hoặc chỉ gồm ký tự vô hình."),
         )
-    bounds.clean_fields(Product, data)
-    gtin = (data.get("gtin") or "").replace(" ", "")
+    gtin = clean_line(data.get("gtin")).replace(" ", "")  # spaces allowed in, before the length check
     if gtin:
         if not is_valid_gtin(gtin):
             raise OcopError(
@@ -196,6 +195,7 @@ def _clean_product(data: dict[str, Any], product: Product | None = None) -> None
                 field="gtin",
             )
         data["gtin"] = gtin
+    bounds.clean_fields(Product, data)
     star = data.get("star")
     if star is not None and star not in (1, 2, 3, 4, 5):
         raise OcopError("star_invalid", _("Số sao phải từ 1 đến 5."), field="star")

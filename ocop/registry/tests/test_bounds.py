@@ -168,3 +168,10 @@ def test_import_refuses_markup_phone_and_invisible_name():
     assert not good.errors
     assert Product.objects.get().name == "Mật ong hoa ban"
     assert Producer.objects.get().phone == "912345678"
+
+
+@pytest.mark.django_db
+def test_a_gtin_written_with_spaces_is_still_accepted(lai_chau_product):
+    """The length check comes after the spaces are taken out (the API takes 20 characters for this)."""
+    product = services.product_update(actor=None, product=lai_chau_product, gtin="893 4588 012228")
+    assert product.gtin == "8934588012228"
