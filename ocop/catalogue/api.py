@@ -44,16 +44,16 @@ class SearchOut(Schema):
 @router.get("/public/products", response=SearchOut, auth=None, summary="Tìm sản phẩm OCOP đang còn hiệu lực")
 def products(
     request,
-    q: str = "",
+    q: str = Query("", max_length=200),
     province: int | None = None,
     commune: int | None = None,
     star: int | None = None,
-    sector: str = "",
+    sector: str = Query("", max_length=10),
     group: int | None = None,
     set: int | None = None,
-    type: str = "",
-    channel: str = "",
-    sort: str = "",
+    type: str = Query("", max_length=20),
+    channel: str = Query("", max_length=20),
+    sort: str = Query("", max_length=20),
     page: int = 1,
 ):
     """Không phân biệt hoa thường, có dấu hay không dấu (đ = d); mỗi từ khớp phần đầu một từ."""

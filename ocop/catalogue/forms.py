@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.bounds import max_length
 from ocop.core.forms import date_field
 from ocop.geo.models import Province
 
@@ -18,7 +19,10 @@ class FairForm(forms.Form):
     ends_on = date_field(_("Đến ngày"))
     organiser = forms.CharField(label=_("Đơn vị tổ chức"), max_length=255, required=False)
     description = forms.CharField(
-        label=_("Giới thiệu"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Giới thiệu"),
+        required=False,
+        max_length=max_length(Fair, "description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     website = forms.URLField(label=_("Trang web"), required=False, assume_scheme="https")
     lat = forms.DecimalField(label=_("Vĩ độ"), required=False, min_value=7, max_value=24, decimal_places=5)

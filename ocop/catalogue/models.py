@@ -103,7 +103,7 @@ class Fair(models.Model):
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"))
     organiser = models.CharField(_("đơn vị tổ chức"), max_length=255, blank=True)
-    description = models.TextField(_("giới thiệu"), blank=True)
+    description = models.TextField(_("giới thiệu"), max_length=5000, blank=True)
     website = models.URLField(_("trang web"), blank=True)
     products = models.ManyToManyField(
         "registry.Product", verbose_name=_("sản phẩm tham gia"), blank=True, related_name="fairs"

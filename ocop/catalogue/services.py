@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import acting_user, require_role
+from ocop.core import bounds
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.errors import OcopError
 from ocop.registry.models import Product
@@ -58,14 +59,17 @@ def fair_save(*, actor, fair: Fair | None = None, **data: Any) -> Fair:
         raise OcopError(
             "dates_span", _("Một sự kiện dài tối đa 3 tháng: hãy tách thành nhiều đợt."), field="ends_on"
         )
+    bounds.clean_fields(Fair, data)
     if (data.get("lat") is None) != (data.get("lon") is None):
         raise OcopError("position_half", _("Cần cả vĩ độ và kinh độ, hoặc bỏ trống cả hai."), field="lat")
     before = snapshot(fair) if fair else None
     fair = fair or Fair(created_by=acting_user(actor))
     for k, v in data.items():
-        setattr(fair, k, v.strip() if isinstance(v, str) else v)
+        setattr(fair, k, v)
     if not fair.name or not fair.venue:
-        raise OcopError("fair_incomplete", _("Cần tên sự kiện và địa điểm."), field="name")
+        raise OcopError(
+            "fair_incomplete", _("Cần tên sự kiện và địa điểm (không chỉ gồm ký tự vô hình)."), field="name"
+        )
     fair.save()
     audit_entry(fair, actor=actor, action="fair.save", before=before, after=snapshot(fair))
     return fair

@@ -2,9 +2,11 @@
 /api/v1/public/certificates/{number} (a certificate as issued, like its public page)."""
 
 import datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import StringConstraints
 
 from ocop.evaluation.advisor import advise
 from ocop.evaluation.models import Certificate
@@ -14,16 +16,22 @@ from ocop.evaluation.scoring import score as score_members
 router = Router(tags=["Chấm điểm"])
 
 
+# Bounded like the models (Dossier.rubric, Evidence.criterion): a criterion code is short, an answer a number;
+# a long string would only come back in the error message.
+Code = Annotated[str, StringConstraints(max_length=20)]
+Answer = float | int | bool | Annotated[str, StringConstraints(max_length=40)] | None
+
+
 class ScoreIn(Schema):
     set: int
-    rubric: str = CURRENT
-    answers: list[dict[str, float | int | bool | str | None]]
+    rubric: str = Field(CURRENT, max_length=20)
+    answers: list[dict[Code, Answer]]
 
 
 class AdviceIn(Schema):
     set: int
-    rubric: str = CURRENT
-    answers: dict[str, float | int | bool | str | None]
+    rubric: str = Field(CURRENT, max_length=20)
+    answers: dict[Code, Answer]
 
 
 @router.post("/score", auth=None, summary="Chấm điểm một hoặc nhiều phiếu (như `ocop score --json`)")

@@ -64,7 +64,9 @@ class ScreenForm(forms.Form):
     identity = forms.CharField(
         label=_("Bản sắc, văn hóa địa phương"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    note = forms.CharField(label=_("Ý kiến của xã"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ý kiến của xã"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 # A hint for the file picker only: the service reads the bytes and decides (core.uploads).
@@ -83,7 +85,9 @@ class EvidenceForm(forms.Form):
 
 class RequestForm(forms.Form):
     criterion = forms.CharField(label=_("Tiêu chí"), max_length=20, required=False)
-    text = forms.CharField(label=_("Minh chứng cần bổ sung"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Minh chứng cần bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecisionForm(forms.Form):

@@ -140,7 +140,7 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     result = models.JSONField(_("kết quả chấm"), default=dict, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,7 +194,7 @@ class Review(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reviews")
     type = models.CharField(_("loại"), max_length=12, choices=Type.choices)
     criterion = models.CharField(_("tiêu chí"), max_length=20, blank=True)
-    text = models.TextField(_("nội dung"))
+    text = models.TextField(_("nội dung"), max_length=2000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

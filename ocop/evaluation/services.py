@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
-from ocop.core import private
+from ocop.core import bounds, private
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
+from ocop.core.models import AuditEntry
 from ocop.core.workdays import add_months, add_working_days
 from ocop.registry.models import Product, ProductSet
 
@@ -210,6 +211,7 @@ def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "
             % {"c": criterion, "n": dossier.set_number},
             field="criterion",
         )
+    note = bounds.clean(dossier.evidence.model, "note", note)
     accepted = private.accept(file, kind="evidence", field="file", name=name)
     with private.stored(f"evidence/{dossier.public_id}", accepted) as stored:
         ev = dossier.evidence.create(
@@ -232,12 +234,24 @@ def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "
 # --- Commune screening (Mẫu 03) -------------------------------------------------------------------
 
 COMMUNE_ITEMS = ("raw_materials", "labour", "idea", "identity")
+COMMUNE_ITEM_MAX = 2000
+
+
+def _clean_report(report: dict) -> dict:
+    """The commune's Mẫu 03 items, tidied and bounded like a note (they are shown on the dossier's page)."""
+    label = _("Báo cáo của xã")
+    return {
+        k: bounds.bounded(v, limit=COMMUNE_ITEM_MAX, label=label, field=k) if isinstance(v, str) else v
+        for k, v in report.items()
+    }
 
 
 @transaction.atomic
 def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note: str = "") -> Dossier:
     _require(actor, dossier, {Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
     _state(dossier, State.SUBMITTED)
+    report = _clean_report(report)
+    note = bounds.clean(AuditEntry, "note", note)  # kept in the audit entry, as the reason given
     if forward:
         missing = [k for k in COMMUNE_ITEMS if not str(report.get(k, "")).strip()]
         if missing:
@@ -250,7 +264,7 @@ def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note
                 details=missing,
             )
         return _move(dossier, actor, State.FORWARDED, "forward", note=note, commune_report=report)
-    if not note.strip():
+    if not note:
         raise OcopError("note_required", _("Hãy ghi lý do trả hồ sơ để chủ thể bổ sung."), field="note")
     return _move(dossier, actor, State.RETURNED, "return", note=note, commune_report=report)
 
@@ -272,7 +286,8 @@ def province_intake(*, actor, dossier: Dossier) -> Dossier:
 def advisory_request(*, actor, dossier: Dossier, text: str, criterion: str = "") -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
     _state(dossier, State.REVIEW)
-    if not text.strip():
+    text = bounds.clean(dossier.reviews.model, "text", text)
+    if not text:
         raise OcopError("note_required", _("Hãy ghi rõ minh chứng cần bổ sung."), field="text")
     dossier.reviews.create(type="request", criterion=criterion, text=text, author=actor)
     return _move(dossier, actor, State.MORE_EVIDENCE, "request_evidence", note=text[:300])
@@ -322,6 +337,7 @@ def round_create(
         raise OcopError(
             "dates_invalid", _("Hạn hoàn thành phải sau hạn nhận hồ sơ."), field="scoring_deadline"
         )
+    name = bounds.clean(Round, "name", name, required=_("Cần tên đợt đánh giá."))
     r = Round.objects.create(
         name=name,
         level=level,
@@ -683,7 +699,8 @@ def certificate_revoke(
         raise OcopError(
             "ground_invalid", _("Căn cứ thu hồi phải là một trong a, b, c, d, dd (đ), e."), field="ground"
         )
-    if not decision.strip():
+    decision = bounds.clean(Certificate, "revocation_decision", decision, field="decision")
+    if not decision:
         raise OcopError("decision_required", _("Cần số, nội dung quyết định thu hồi."), field="decision")
     if certificate.revoked_on:
         raise OcopError("already_revoked", _("Giấy chứng nhận này đã bị thu hồi."))

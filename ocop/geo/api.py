@@ -1,4 +1,4 @@
-from ninja import Path, Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from .models import Commune, Province
 from .services import resolve_address
@@ -39,7 +39,7 @@ class ResolvedOut(Schema):
 
 
 @router.get("/resolve", response=ResolvedOut, auth=None)
-def resolve(request, address: str):
+def resolve(request, address: str = Query(..., max_length=500)):
     """Today's commune for a free-text address written with old (63 provinces) or new units."""
     r = resolve_address(address)
     return {"commune": _commune(r.commune), "detail": r.detail, "legacy": r.legacy}

@@ -3,7 +3,7 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ocop.core.errors import PermissionDenied
 
@@ -42,7 +42,7 @@ def _finding_json(f: Finding, today: datetime.date) -> dict:
 
 
 @router.get("/monitoring/findings", summary="Phát hiện khi kiểm tra (trong phạm vi của người dùng)")
-def findings(request: HttpRequest, status: str | None = None, overdue: bool = False):
+def findings(request: HttpRequest, status: str | None = Query(None, max_length=10), overdue: bool = False):
     """Findings the user may see: the province's for its office and inspectors, the commune's for its
     officer, a producer's own. Council and advisory-team accounts are refused."""
     if not sees_findings(request.auth):
@@ -63,16 +63,16 @@ def findings(request: HttpRequest, status: str | None = None, overdue: bool = Fa
 class FollowUpIn(Schema):
     visited_on: datetime.date
     fixed: bool
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class EscalateIn(Schema):
-    ground: str
-    proposal: str
+    ground: str = Field(max_length=2, description="Căn cứ thu hồi: a, b, c, d, dd, e (Điều 8 khoản 1).")
+    proposal: str = Field(max_length=2000)
 
 
 class RevokeIn(Schema):
-    decision: str
+    decision: str = Field(max_length=120)
     date: datetime.date
 
 

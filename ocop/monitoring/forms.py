@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ocop.core.bounds import max_length
 from ocop.core.forms import ModelMultipleChoiceField, date_field
 from ocop.evaluation.models import Certificate
 from ocop.geo.models import Commune
 from ocop.registry.models import Product
 
 from . import checklist, effectiveness
-from .models import Campaign, Finding
+from .models import Campaign, Finding, FollowUp, Inspection, SalesPointCheck
 
 
 class CampaignForm(forms.Form):
@@ -19,6 +20,7 @@ class CampaignForm(forms.Form):
     team = forms.CharField(
         label=_("Thành phần đoàn liên ngành"),
         required=False,
+        max_length=max_length(Campaign, "team"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Cơ quan và người tham gia, ví dụ: Sở Nông nghiệp và Môi trường, Sở Công Thương, Sở Y tế."
@@ -34,7 +36,12 @@ class PlanForm(forms.Form):
 
 class ChecklistForm(forms.Form):
     visited_on = date_field(_("Ngày kiểm tra"))
-    note = forms.CharField(label=_("Ghi chú chung"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú chung"),
+        required=False,
+        max_length=max_length(Inspection, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +78,16 @@ class FindingForm(forms.Form):
     )
     item = forms.ChoiceField(label=_("Nội dung không đạt"))
     severity = forms.ChoiceField(label=_("Mức độ"), choices=Finding.Severity.choices)
-    note = forms.CharField(label=_("Điều đã thấy"), widget=forms.Textarea(attrs={"rows": 3}))
-    remediation = forms.CharField(label=_("Yêu cầu khắc phục"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Điều đã thấy"),
+        max_length=max_length(Finding, "note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    remediation = forms.CharField(
+        label=_("Yêu cầu khắc phục"),
+        max_length=max_length(Finding, "remediation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     due = date_field(_("Hạn khắc phục"), required=False)
     photos = PhotosField(
         label=_("Ảnh chụp tại cơ sở"),
@@ -97,13 +112,20 @@ class FollowUpForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=max_length(FollowUp, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EscalateForm(forms.Form):
     ground = forms.ChoiceField(label=_("Căn cứ thu hồi (Điều 8 khoản 1)"), choices=Certificate.Ground.choices)
     proposal = forms.CharField(
-        label=_("Kết luận kiểm tra, lý do đề nghị thu hồi"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Kết luận kiểm tra, lý do đề nghị thu hồi"),
+        max_length=max_length(Finding, "proposal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -113,7 +135,11 @@ class RevokeDecisionForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    text = forms.CharField(label=_("Báo cáo khắc phục"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Báo cáo khắc phục"),
+        max_length=max_length(Finding, "response"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SalesPointForm(forms.Form):
@@ -145,7 +171,12 @@ class SalesPointForm(forms.Form):
 class SalesPointCheckForm(forms.Form):
     checked_on = date_field(_("Ngày kiểm tra"))
     products_seen = forms.IntegerField(label=_("Số sản phẩm OCOP đang bày bán"), min_value=0)
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=max_length(SalesPointCheck, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -46,7 +46,7 @@ class Campaign(models.Model):
     kind = models.CharField(_("hình thức"), max_length=12, choices=Kind.choices, default=Kind.SCHEDULED)
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"))
-    team = models.TextField(_("thành phần đoàn (cơ quan, người)"), blank=True)
+    team = models.TextField(_("thành phần đoàn (cơ quan, người)"), max_length=2000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,7 +82,7 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answers = models.JSONField(_("kết quả theo danh mục"), default=dict, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), max_length=2000, blank=True)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -132,16 +132,16 @@ class Finding(models.Model):
     )
     item = models.CharField(_("nội dung kiểm tra"), max_length=40)
     severity = models.CharField(_("mức độ"), max_length=10, choices=Severity.choices)
-    note = models.TextField(_("mô tả"))
-    remediation = models.TextField(_("yêu cầu khắc phục"))
+    note = models.TextField(_("mô tả"), max_length=2000)
+    remediation = models.TextField(_("yêu cầu khắc phục"), max_length=2000)
     due = models.DateField(_("hạn khắc phục"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    response = models.TextField(_("báo cáo khắc phục của chủ thể"), blank=True)
+    response = models.TextField(_("báo cáo khắc phục của chủ thể"), max_length=2000, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     ground = models.CharField(
         _("căn cứ đề nghị thu hồi"), max_length=2, choices=Certificate.Ground.choices, blank=True
     )
-    proposal = models.TextField(_("nội dung đề nghị thu hồi"), blank=True)
+    proposal = models.TextField(_("nội dung đề nghị thu hồi"), max_length=2000, blank=True)
     proposed_on = models.DateField(_("ngày đề nghị"), null=True, blank=True)
     certificate = models.ForeignKey(
         "evaluation.Certificate", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
@@ -187,7 +187,7 @@ class FollowUp(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="followups")
     visited_on = models.DateField(_("ngày kiểm tra lại"))
     fixed = models.BooleanField(_("đã khắc phục"))
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), max_length=2000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -247,7 +247,7 @@ class SalesPointCheck(models.Model):
     levels = models.JSONField(_("mức đánh giá từng nội dung"))
     score = models.PositiveSmallIntegerField(_("điểm hiệu quả"))
     products_seen = models.PositiveIntegerField(_("số sản phẩm OCOP đang bày bán"), default=0)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), max_length=2000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import acting_user, profile_of, require_role
-from ocop.core import private
+from ocop.core import bounds, private
 from ocop.core.audit import audit_entry
 from ocop.core.errors import OcopError, PermissionDenied
 from ocop.evaluation import services as evaluation
@@ -55,19 +55,19 @@ def campaign_create(
     producers=(),
 ) -> Campaign:
     require_role(actor, province_id, OFFICE)
-    if not name.strip():
-        raise OcopError("name_required", _("Cần tên đợt kiểm tra."), field="name")
+    name = bounds.clean(Campaign, "name", name, required=_("Cần tên đợt kiểm tra."))
+    team = bounds.clean(Campaign, "team", team)
     if kind not in Campaign.Kind.values:
         raise OcopError("kind_invalid", _("Hình thức kiểm tra là định kỳ hoặc đột xuất."), field="kind")
     if ends_on < starts_on:
         raise OcopError("dates_invalid", _("Ngày kết thúc phải sau ngày bắt đầu."), field="ends_on")
     campaign = Campaign.objects.create(
         province_id=province_id,
-        name=name.strip(),
+        name=name,
         kind=kind,
         starts_on=starts_on,
         ends_on=ends_on,
-        team=team.strip(),
+        team=team,
         created_by=acting_user(actor),
     )
     audit_entry(campaign, actor=actor, action="campaign.create", after={"name": campaign.name, "kind": kind})
@@ -103,7 +103,8 @@ def inspection_record(
         )
     if visited_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra không được sau hôm nay."), field="visited_on")
-    inspection.visited_on, inspection.answers, inspection.note = visited_on, answers, note.strip()
+    note = bounds.clean(Inspection, "note", note)
+    inspection.visited_on, inspection.answers, inspection.note = visited_on, answers, note
     inspection.inspector = acting_user(actor)
     inspection.save(update_fields=["visited_on", "answers", "note", "inspector"])
     audit_entry(
@@ -145,9 +146,11 @@ def finding_record(
         raise OcopError(
             "severity_invalid", _("Chọn mức độ: nhẹ, nghiêm trọng, rất nghiêm trọng."), field="severity"
         )
-    if not note.strip():
+    note = bounds.clean(Finding, "note", note)
+    remediation = bounds.clean(Finding, "remediation", remediation)
+    if not note:
         raise OcopError("note_required", _("Mô tả điều đã thấy tại cơ sở."), field="note")
-    if not remediation.strip():
+    if not remediation:
         raise OcopError("remediation_required", _("Ghi yêu cầu khắc phục cho chủ thể."), field="remediation")
     due = due or today + datetime.timedelta(days=DEFAULT_DAYS[severity])
     if not today <= due <= today + datetime.timedelta(days=MAX_DAYS):
@@ -165,8 +168,8 @@ def finding_record(
         product=product,
         item=item,
         severity=severity,
-        note=note.strip(),
-        remediation=remediation.strip(),
+        note=note,
+        remediation=remediation,
         due=due,
         created_by=acting_user(actor),
     )
@@ -197,9 +200,10 @@ def finding_respond(*, actor, finding: Finding, text: str) -> Finding:
         _deny()
     if finding.status != Finding.Status.OPEN:
         raise OcopError("finding_closed", _("Phát hiện này không còn chờ khắc phục."))
-    if not text.strip():
+    text = bounds.clean(Finding, "response", text, field="text")
+    if not text:
         raise OcopError("response_required", _("Ghi những việc đã khắc phục."), field="text")
-    finding.response, finding.responded_at = text.strip(), timezone.now()
+    finding.response, finding.responded_at = text, timezone.now()
     finding.save(update_fields=["response", "responded_at"])
     audit_entry(finding, actor=actor, action="finding.respond", after={"response": finding.response})
     return finding
@@ -217,7 +221,8 @@ def finding_followup(
         raise OcopError("finding_closed", _("Phát hiện này không còn chờ khắc phục."))
     if visited_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra lại không được sau hôm nay."), field="visited_on")
-    if not fixed and not note.strip():
+    note = bounds.clean(FollowUp, "note", note)
+    if not fixed and not note:
         raise OcopError("note_required", _("Ghi điều chưa được khắc phục."), field="note")
     FollowUp.objects.create(
         finding=finding,
@@ -265,7 +270,8 @@ def finding_escalate(
         raise OcopError(
             "ground_invalid", _("Chọn căn cứ thu hồi (a)–(e) của Điều 8 khoản 1."), field="ground"
         )
-    if not proposal.strip():
+    proposal = bounds.clean(Finding, "proposal", proposal)
+    if not proposal:
         raise OcopError("proposal_required", _("Ghi kết luận và lý do đề nghị thu hồi."), field="proposal")
     certificate = Certificate.objects.speaking_for(finding.product)
     if certificate is None or certificate.revoked_on:
@@ -328,8 +334,11 @@ def sales_point_save(*, actor, sales_point: SalesPoint | None = None, products=(
     require_role(actor, commune.province_id, OFFICE)
     if sales_point is not None:
         require_role(actor, sales_point.commune.province_id, OFFICE)
-    if not (fields.get("name") or getattr(sales_point, "name", "")).strip():
-        raise OcopError("name_required", _("Cần tên điểm bán."), field="name")
+    bounds.clean_fields(SalesPoint, fields)
+    if not (fields["name"] if "name" in fields else getattr(sales_point, "name", "")):
+        raise OcopError("name_required", _("Cần tên điểm bán (không chỉ gồm ký tự vô hình)."), field="name")
+    if fields.get("phone"):
+        bounds.check_phone(fields["phone"])
     outside = [p.name for p in products if p.commune.province_id != commune.province_id]
     if outside:
         raise OcopError(
@@ -340,7 +349,7 @@ def sales_point_save(*, actor, sales_point: SalesPoint | None = None, products=(
     created = sales_point is None
     sales_point = sales_point or SalesPoint()
     for name, value in fields.items():
-        setattr(sales_point, name, value.strip() if isinstance(value, str) else value)
+        setattr(sales_point, name, value)
     sales_point.save()
     sales_point.products.set(products)
     audit_entry(
@@ -373,6 +382,7 @@ def sales_point_check(
         raise OcopError("levels_invalid", _("Chấm mỗi nội dung từ 0 đến 4.")) from None
     if products_seen < 0:
         raise OcopError("count_invalid", _("Số sản phẩm không được âm."), field="products_seen")
+    note = bounds.clean(SalesPointCheck, "note", note)
     half = effectiveness.half_of(checked_on.month)
     if sales_point.checks.filter(year=checked_on.year, half=half).exists():
         raise OcopError(
@@ -388,7 +398,7 @@ def sales_point_check(
         levels=levels,
         score=value,
         products_seen=products_seen,
-        note=note.strip(),
+        note=note,
         by=acting_user(actor),
     )
     audit_entry(

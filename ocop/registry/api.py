@@ -83,9 +83,9 @@ YEAR_HELP = f"Năm đánh giá: từ {services.FIRST_YEAR} đến năm nay."
 class ProductIn(Schema):
     name: str = Field(max_length=255)
     product_set: int = Field(ge=1, le=26)
-    producer_id: str
+    producer_id: str = Field(max_length=12)
     commune_code: int | None = None
-    description: str = ""
+    description: str = Field("", max_length=5000)
     gtin: str = Field("", max_length=20)
     star: int | None = Field(None, ge=1, le=5)
     decision_number: str = Field("", max_length=60)
@@ -96,7 +96,7 @@ class ProductIn(Schema):
 class ProductPatch(Schema):
     name: str | None = Field(None, max_length=255)
     product_set: int | None = Field(None, ge=1, le=26)
-    description: str | None = None
+    description: str | None = Field(None, max_length=5000)
     gtin: str | None = Field(None, max_length=20)
     star: int | None = Field(None, ge=1, le=5)
     decision_number: str | None = Field(None, max_length=60)
@@ -128,6 +128,7 @@ def _audit(obj) -> list[dict]:
 
 # Bounded: a negative slice or a number past 64 bits was a 500 (found by the hostile-input tests).
 PROVINCE = Query(None, ge=1, le=999)
+SEARCH = Query("", max_length=200)
 MAX_LIMIT = 500
 LIMIT = Query(50, ge=0, description=f"Tối đa {MAX_LIMIT} dòng một lần; tổng số ở tiêu đề X-Total-Count.")
 OFFSET = Query(0, ge=0, le=10**9)
@@ -143,7 +144,7 @@ def _page(response: HttpResponse, qs, limit: int, offset: int):
 def producer_list(
     request,
     response: HttpResponse,
-    q: str = "",
+    q: str = SEARCH,
     province: int | None = PROVINCE,
     limit: int = LIMIT,
     offset: int = OFFSET,
@@ -186,7 +187,7 @@ def producer_update(request, pid: str, payload: ProducerPatch):
 def product_list(
     request,
     response: HttpResponse,
-    q: str = "",
+    q: str = SEARCH,
     province: int | None = PROVINCE,
     star: int | None = None,
     product_set: int | None = None,

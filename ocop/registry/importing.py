@@ -20,7 +20,9 @@ from ocop.accounts.models import Role
 from ocop.accounts.permissions import can_record_recognition, profile_of
 from ocop.core import versions
 from ocop.core.audit import audit_entry, snapshot
+from ocop.core.bounds import phone_problem
 from ocop.core.errors import OcopError
+from ocop.core.textclean import clean_line
 from ocop.core.textfold import fold_words
 from ocop.geo.services import GeoIndex
 
@@ -218,7 +220,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return clean_line(value)  # one line, no invisible characters (a name of zero-width spaces is empty)
 
 
 def parse_date(value) -> datetime.date:
@@ -333,7 +335,8 @@ def validate(
         row.tax_code = get("tax_code").replace(" ", "")
         if row.tax_code and not re.fullmatch(r"[0-9][0-9-]{5,19}", row.tax_code):
             problems.append(_("mã số thuế «%(v)s» không hợp lệ (chỉ gồm chữ số)") % {"v": row.tax_code})
-        row.phone = get("phone")[:30]
+        row.phone = get("phone")
+        problems += filter(None, [phone_problem(row.phone)])
         row.legal_rep = get("legal_rep")[:150]
         row.gtin = get("gtin").replace(" ", "")
         if row.gtin and not is_valid_gtin(row.gtin):

@@ -172,11 +172,15 @@ class Product(models.Model):
     commune = models.ForeignKey(
         "geo.Commune", verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="products"
     )
-    description = models.TextField(_("mô tả, câu chuyện sản phẩm"), blank=True)
+    description = models.TextField(_("mô tả, câu chuyện sản phẩm"), max_length=5000, blank=True)
     gtin = models.CharField(_("mã GTIN"), max_length=14, blank=True, db_index=True)
-    standards = models.TextField(_("tiêu chuẩn chất lượng công bố"), blank=True)
-    certifications = models.TextField(_("chứng nhận (VietGAP, hữu cơ, HACCP…)"), blank=True)
-    ip_titles = models.TextField(_("tài sản trí tuệ (nhãn hiệu, chỉ dẫn địa lý…)"), blank=True)
+    standards = models.TextField(_("tiêu chuẩn chất lượng công bố"), max_length=2000, blank=True)
+    certifications = models.TextField(
+        _("chứng nhận (VietGAP, hữu cơ, HACCP…)"), max_length=2000, blank=True
+    )
+    ip_titles = models.TextField(
+        _("tài sản trí tuệ (nhãn hiệu, chỉ dẫn địa lý…)"), max_length=2000, blank=True
+    )
     # For the catalogue and the marketplace feed: the producer's retail price and pack, as they say it.
     price = models.PositiveIntegerField(_("giá bán lẻ tham khảo (đồng)"), null=True, blank=True)
     package = models.CharField(_("quy cách (chai 500 ml, hộp 12 bánh…)"), max_length=120, blank=True)

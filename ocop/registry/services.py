@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import can_create, can_record_recognition, profile_of, require_edit
+from ocop.core import bounds
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.errors import OcopError, PermissionDenied
+from ocop.core.textclean import clean_line
 from ocop.geo.models import Commune
 
 from .gtin import is_valid_gtin
@@ -93,9 +95,15 @@ def check_region(user, *, commune: Commune, producer: Producer | None = None) ->
 
 def _clean_producer(data: dict[str, Any]) -> None:
     if "name" in data:
-        data["name"] = " ".join(str(data["name"] or "").split())
-        if not data["name"]:
-            raise OcopError("name_required", _("Tên chủ thể không được để trống."), field="name")
+        data["name"] = bounds.clean(
+            Producer,
+            "name",
+            data["name"],
+            required=_("Tên chủ thể không được để trống hoặc chỉ gồm ký tự vô hình."),
+        )
+    bounds.clean_fields(Producer, data)
+    if data.get("phone"):
+        bounds.check_phone(data["phone"])
     if data.get("tax_code"):
         data["tax_code"] = str(data["tax_code"]).strip()
         if not re.fullmatch(r"[0-9][0-9-]{5,19}", data["tax_code"]):
@@ -168,10 +176,13 @@ def _clean_product(data: dict[str, Any], product: Product | None = None) -> None
     """Check and tidy the values. The year and the decision date are checked when they are set or changed: an
     older record keeps what it says until someone changes it."""
     if "name" in data:
-        data["name"] = " ".join(str(data["name"] or "").split())
-        if not data["name"]:
-            raise OcopError("name_required", _("Tên sản phẩm không được để trống."), field="name")
-    gtin = (data.get("gtin") or "").replace(" ", "")
+        data["name"] = bounds.clean(
+            Product,
+            "name",
+            data["name"],
+            required=_("Tên sản phẩm không được để trống hoặc chỉ gồm ký tự vô hình."),
+        )
+    gtin = clean_line(data.get("gtin")).replace(" ", "")  # spaces allowed in, before the length check
     if gtin:
         if not is_valid_gtin(gtin):
             raise OcopError(
@@ -184,6 +195,7 @@ def _clean_product(data: dict[str, Any], product: Product | None = None) -> None
                 field="gtin",
             )
         data["gtin"] = gtin
+    bounds.clean_fields(Product, data)
     star = data.get("star")
     if star is not None and star not in (1, 2, 3, 4, 5):
         raise OcopError("star_invalid", _("Số sao phải từ 1 đến 5."), field="star")
@@ -397,7 +409,7 @@ def photo_add(*, actor, product: Product, data: bytes, caption: str = "") -> Pho
             default_storage.save(rendition_name(name, size), ContentFile(blob))
     position = (product.photos.aggregate(m=Max("position"))["m"] or 0) + 1
     photo = Photo.objects.create(
-        product=product, image=name, caption=caption.strip()[:200], position=position
+        product=product, image=name, caption=clean_line(caption)[:200], position=position
     )
     audit_entry(
         product, actor=actor, action="product.photo_add", after={"photo": name, "caption": photo.caption}

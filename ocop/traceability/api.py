@@ -4,7 +4,7 @@ import datetime
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ocop.evaluation.models import Certificate
 from ocop.registry.models import Product
@@ -18,12 +18,12 @@ router = Router(tags=["Tem, truy xuất"])
 
 
 class IssueIn(Schema):
-    product: str = Field(description="Mã số sản phẩm OCOP hoặc mã hệ thống")
+    product: str = Field(max_length=40, description="Mã số sản phẩm OCOP hoặc mã hệ thống")
     count: int
 
 
 class ActivateIn(Schema):
-    lot: str
+    lot: str = Field(max_length=20)
     produced: datetime.date
     expires: datetime.date | None = None
     first: int | None = Field(None, alias="from")
@@ -86,7 +86,7 @@ def urls(request, bid: str, limit: int | None = None):
 
 
 @router.get("/verify", auth=None, summary="Sàn thương mại điện tử kiểm tra tem hoặc sản phẩm OCOP theo URL")
-def verify(request, url: str):
+def verify(request, url: str = Query(..., max_length=2000)):
     """Given a stamp URL (QR content) or a certificate page URL, say whether the OCOP badge holds.
     Nothing is recorded as a consumer scan."""
     path = path_of(url)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import profile_of
-from ocop.core import throttle
+from ocop.core import bounds, throttle
 from ocop.core.audit import audit_entry
 from ocop.core.errors import NotFound, OcopError, PermissionDenied
 from ocop.evaluation.models import Certificate
@@ -113,9 +113,21 @@ def _clean_lot_code(code: str) -> str:
     return code
 
 
+# No lot of an OCOP product is older than this (the programme began in 2018; a stamp is stuck on goods being
+# sold): an earlier date is a typing slip (1900-01-01 is a spreadsheet's empty date).
+EARLIEST_PRODUCED = datetime.date(2000, 1, 1)
+
+
 def _check_dates(produced: datetime.date, expires: datetime.date | None, today: datetime.date) -> None:
     if produced > today:
         raise OcopError("produced_in_future", _("Ngày sản xuất không thể sau hôm nay."), field="produced")
+    if produced < EARLIEST_PRODUCED:
+        raise OcopError(
+            "produced_too_early",
+            _("Ngày sản xuất %(date)s không hợp lệ: hãy ghi ngày từ %(first)s đến hôm nay.")
+            % {"date": f"{produced:%d/%m/%Y}", "first": f"{EARLIEST_PRODUCED:%d/%m/%Y}"},
+            field="produced",
+        )
     if expires is not None and expires <= produced:
         raise OcopError("expires_before_produced", _("Hạn sử dụng phải sau ngày sản xuất."), field="expires")
 
@@ -162,17 +174,21 @@ def trace_event_add(
         raise OcopError("kind_invalid", _("Công đoạn không hợp lệ."), field="kind")
     if occurred_on > timezone.localdate():
         raise OcopError("date_in_future", _("Ngày của sự kiện không thể sau hôm nay."), field="occurred_on")
-    if not place.strip() or not actor_name.strip():
+    if occurred_on < EARLIEST_PRODUCED:
+        raise OcopError(
+            "date_too_early",
+            _("Ngày của sự kiện phải từ %(first)s đến hôm nay.") % {"first": f"{EARLIEST_PRODUCED:%d/%m/%Y}"},
+            field="occurred_on",
+        )
+    place = bounds.clean(TraceEvent, "place", place)
+    actor_name = bounds.clean(TraceEvent, "actor", actor_name, field="actor_name")
+    note = bounds.clean(TraceEvent, "note", note)
+    if not place or not actor_name:
         raise OcopError(
             "event_incomplete", _("Cần ghi rõ địa điểm và người, đơn vị thực hiện."), field="place"
         )
     event = TraceEvent.objects.create(
-        lot=lot,
-        kind=kind,
-        occurred_on=occurred_on,
-        place=place.strip()[:200],
-        actor=actor_name.strip()[:200],
-        note=note.strip()[:500],
+        lot=lot, kind=kind, occurred_on=occurred_on, place=place, actor=actor_name, note=note
     )
     audit_entry(
         lot,
