@@ -292,12 +292,14 @@ def test_every_page_with_parameters_is_classified():
 # ---------------------------------------------------------------------------------------------------------
 # Checks.
 
-# Written on purpose by requests that are otherwise refused: every scan is logged, and so is a failed login.
+# Written on purpose by requests that are otherwise refused: every scan is logged, and so is a failed login
+# (and a login remembers the client it came from).
 NOT_COUNTED = {
     "traceability.ScanEvent",
     "traceability.ScanAlert",
     "accounts.LoginFailure",
     "accounts.Lockout",
+    "accounts.KnownClient",
 }
 _JS_URL = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.IGNORECASE)
 
