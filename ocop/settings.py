@@ -29,6 +29,7 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(se
     )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie: forms carry the token
+CSRF_FAILURE_VIEW = "ocop.core.views.csrf_failure"  # in Vietnamese, in the site's page (JSON for the API)
 SESSION_COOKIE_AGE = int(os.environ.get("OCOP_SESSION_HOURS", "12")) * 3600  # a working day, not 2 weeks
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
