@@ -44,6 +44,13 @@ def failure_message(exc: Exception) -> str:
             "được dùng, có thể bởi một lệnh khác chạy cùng lúc). Thao tác bị lỗi không được ghi. Hãy kiểm "
             "tra dữ liệu rồi chạy lại (thêm --traceback để xem chi tiết kỹ thuật)."
         )
+    detail = str(exc).lower()
+    if any(s in detail for s in ("no such table", "no such column", "does not exist")):
+        # SQLite's OperationalError, PostgreSQL's ProgrammingError: the schema is behind the code.
+        return _(
+            "Lỗi: cơ sở dữ liệu chưa có bảng hoặc cột mà lệnh cần (chưa chạy «ocop migrate» sau khi cài "
+            "hoặc cập nhật?). Hãy chạy «ocop migrate» rồi chạy lại lệnh."
+        )
     if isinstance(exc, OperationalError):
         return _(
             "Lỗi: không làm việc được với cơ sở dữ liệu (đang bận, bị khóa hoặc mất kết nối). Thao tác bị "

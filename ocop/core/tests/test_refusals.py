@@ -8,7 +8,7 @@ import json
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, ProgrammingError
 from django.test import Client
 from django.test.signals import template_rendered
 
@@ -146,6 +146,8 @@ def test_an_interrupted_session_asks_to_sign_in_again(client, lai_chau_officer, 
     [
         (IntegrityError("UNIQUE constraint failed: accounts_apitoken.prefix"), "dữ liệu trùng"),
         (OperationalError("database is locked"), "không làm việc được với cơ sở dữ liệu"),
+        (OperationalError("no such table: accounts_apitoken"), "Hãy chạy «ocop migrate»"),
+        (ProgrammingError('relation "accounts_apitoken" does not exist'), "Hãy chạy «ocop migrate»"),
     ],
 )
 def test_a_database_error_in_a_command_is_one_vietnamese_line(
@@ -160,7 +162,7 @@ def test_a_database_error_in_a_command_is_one_vietnamese_line(
     assert stop.value.code == 1
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1, err
-    assert "Traceback" not in err and "UNIQUE" not in err and "locked" not in err
+    assert "Traceback" not in err and "UNIQUE" not in err and "locked" not in err and "no such" not in err
 
 
 def test_an_ocop_error_a_command_left_unhandled_is_its_message(monkeypatch, capsys):
