@@ -4,11 +4,11 @@ import os
 import sys
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
-    from django.core.management import execute_from_command_line
+    from ocop.core.cli import run
 
-    execute_from_command_line(["ocop", *sys.argv[1:]])
+    run(["ocop", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ocop.accounts.apiauth import api_auth
 from ocop.core.errors import OcopError
+from ocop.core.views import body_refusal
 
 api = NinjaAPI(
     title="OCOP API",
@@ -49,9 +52,29 @@ def _http_error(request, exc: HttpError):
                 "cookie csrftoken, hoặc dùng khóa API (Authorization: Bearer …)."
             ),
         }
+    elif exc.status_code == 400 and exc.__cause__ is not None:
+        # The only 400 django-ninja raises: the body did not parse (its text says "Cannot parse request
+        # body"; the parser's own error is the cause).
+        body = {
+            "code": "invalid_json",
+            "message": _(
+                "Nội dung gửi lên không phải JSON hợp lệ. Hãy gửi một đối tượng JSON, ví dụ "
+                '{"name": "Chè Shan tuyết"}, với tiêu đề Content-Type: application/json.'
+            ),
+        }
     else:
         body = {"code": f"http_{exc.status_code}", "message": str(exc)}
     return api.create_response(request, body, status=exc.status_code)
+
+
+def _body_refused(request, exc):
+    """A body Django will not read (too big, too many fields or files, broken multipart): the same answer
+    as handler400's, also when DEBUG would have django-ninja answer with a traceback."""
+    return body_refusal(request, exc)
+
+
+for _exc in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
+    api.add_exception_handler(_exc, _body_refused)
 
 
 # Pydantic's error types (stable across its versions) in Vietnamese; its English text stays in "details".

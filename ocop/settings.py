@@ -29,6 +29,7 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(se
     )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie: forms carry the token
+CSRF_FAILURE_VIEW = "ocop.core.views.csrf_failure"  # in Vietnamese, in the site's page (JSON for the API)
 SESSION_COOKIE_AGE = int(os.environ.get("OCOP_SESSION_HOURS", "12")) * 3600  # a working day, not 2 weeks
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -186,15 +187,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "ocop.accounts.passwords.LettersAndDigitsValidator"},
     {"NAME": "ocop.accounts.passwords.VietnameseCommonWordsValidator"},
 ]
-# Every login (site, Django admin, tests) goes through the lockout: OCOP_LOCKOUT_USERNAME failed logins for
-# one username, or OCOP_LOCKOUT_IP from one client, within the window lock it for lock_minutes (stored in
-# the database, so all app servers agree).
+# Every login (site, Django admin, tests) goes through the lockout (stored in the database, so all app
+# servers agree). OCOP_LOCKOUT_USERNAME failed logins for one username from one client, or OCOP_LOCKOUT_IP
+# from one client whatever the username, within the window lock that pair or that client for lock_minutes.
+# A username guessed from many clients (OCOP_LOCKOUT_USERNAME_GLOBAL failures from anywhere within
+# global_window_minutes) is locked for global_lock_minutes, but only for clients that have not signed in
+# to it within known_days: an attacker cannot keep the real user out of the addresses they work from, and
+# from a new address the user unlocks with «Quên mật khẩu?».
 AUTHENTICATION_BACKENDS = ["ocop.accounts.backends.LockoutBackend"]
 OCOP_LOCKOUT = {
     "username": int(os.environ.get("OCOP_LOCKOUT_USERNAME", "5")),
     "ip": int(os.environ.get("OCOP_LOCKOUT_IP", "20")),
     "window_minutes": int(os.environ.get("OCOP_LOCKOUT_WINDOW_MINUTES", "15")),
     "lock_minutes": int(os.environ.get("OCOP_LOCKOUT_MINUTES", "15")),
+    "username_global": int(os.environ.get("OCOP_LOCKOUT_USERNAME_GLOBAL", "50")),
+    "global_window_minutes": int(os.environ.get("OCOP_LOCKOUT_GLOBAL_WINDOW_MINUTES", "60")),
+    "global_lock_minutes": int(os.environ.get("OCOP_LOCKOUT_GLOBAL_MINUTES", "60")),
+    "known_days": int(os.environ.get("OCOP_LOCKOUT_KNOWN_DAYS", "90")),
 }
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:product_list"

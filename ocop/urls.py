@@ -36,6 +36,10 @@ urlpatterns = [
     path("", include("ocop.catalogue.urls")),
 ]
 
+# Django's own refusals (a body too big, a broken upload, a session ended mid-request) in Vietnamese, in
+# the site's page or the API's JSON. The 403, 404 and 500 pages are the templates of the same names.
+handler400 = "ocop.core.views.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -14,10 +14,10 @@ class ProfileAdmin(admin.ModelAdmin):
 class LockoutAdmin(admin.ModelAdmin):
     """Deleting a row unlocks the username or address at once (someone who called the province office)."""
 
-    list_display = ["kind", "value", "until", "failures"]
+    list_display = ["kind", "value", "ip", "until", "failures"]
     list_filter = ["kind"]
-    search_fields = ["value"]
-    readonly_fields = ["kind", "value", "until", "failures"]
+    search_fields = ["value", "ip"]
+    readonly_fields = ["kind", "value", "ip", "until", "failures"]
 
     def has_add_permission(self, request):
         return False

@@ -87,24 +87,47 @@ class LoginFailure(models.Model):
 
 
 class Lockout(models.Model):
-    """A username or a client address refused until `until`. One row per key, updated in place."""
+    """A key refused until `until`, one row per key, updated in place: a username from one client address
+    (the usual lock), a client address whatever the username, or a username from every address that has
+    not signed in to it lately (the slower back-off against guessing from many addresses)."""
 
     class Kind(models.TextChoices):
-        USERNAME = "username", _("tên đăng nhập")
+        USERNAME_IP = "username_ip", _("tên đăng nhập từ một địa chỉ")
         IP = "ip", _("địa chỉ IP")
+        USERNAME = "username", _("tên đăng nhập từ địa chỉ lạ")
 
-    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=11, choices=Kind.choices)
     value = models.CharField(_("giá trị"), max_length=150)
+    # The client of a USERNAME_IP lock (as ocop.core.ratelimit.client_key counts it); empty otherwise.
+    ip = models.CharField(_("địa chỉ IP"), max_length=64, blank=True, default="")
     until = models.DateTimeField(_("khóa đến"))
     failures = models.PositiveIntegerField(_("số lần sai"), default=0)
 
     class Meta:
         verbose_name = _("tạm khóa đăng nhập")
         verbose_name_plural = _("tạm khóa đăng nhập")
-        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="lockout_unique_key")]
+        constraints = [models.UniqueConstraint(fields=["kind", "value", "ip"], name="lockout_unique_key")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.value}"
+        return f"{self.get_kind_display()} {self.value} {self.ip}".strip()
+
+
+class KnownClient(models.Model):
+    """A client address that signed in to a username (password and second factor) lately. The back-off
+    of a username guessed from many addresses does not apply to these, so it cannot lock the real user
+    out of the addresses they work from."""
+
+    username = models.CharField(_("tên đăng nhập"), max_length=150)
+    ip = models.CharField(_("địa chỉ IP"), max_length=64)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"))
+
+    class Meta:
+        verbose_name = _("địa chỉ đã đăng nhập")
+        verbose_name_plural = _("địa chỉ đã đăng nhập")
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="known_client_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip}"
 
 
 class TwoFactor(models.Model):

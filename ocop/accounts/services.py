@@ -24,6 +24,7 @@ from . import totp
 from .models import (
     TWO_FACTOR_ROLES,
     ApiToken,
+    KnownClient,
     Lockout,
     LoginFailure,
     RecoveryCode,
@@ -49,18 +50,35 @@ def normalize_username(username: str) -> str:
 
 
 # Lockout ------------------------------------------------------------------------------------------------
+#
+# Three counters over LoginFailure, each locking its own key (settings.OCOP_LOCKOUT):
+# - a username from one client address: 5 failures in 15 minutes lock that pair, so guessing from one
+#   place stops without keeping the real user out of their own office or phone;
+# - a client address, whatever the usernames: 20 in 15 minutes (one client guessing many accounts);
+# - a username from anywhere: 50 in an hour lock it for an hour, but only for clients that have not signed
+#   in to it within 90 days (KnownClient). Guessing from many addresses is slowed to ~50 tries an hour, the
+#   real user keeps working from their usual addresses, and from a new one «Quên mật khẩu?» unlocks it.
+# Unknown clients (no address: authenticate() without a request) are never "known".
+
+
+def _known(ip: str | None) -> bool:
+    return bool(ip) and ip != "unknown"
 
 
 def lock_until(*, username: str, ip: str | None) -> datetime.datetime | None:
-    """When the username or the client address may try again, or None if neither is locked."""
-    keys = [(Lockout.Kind.USERNAME, normalize_username(username))]
+    """When this username may try again from this client, or None if it may try now."""
+    rules, now = _rules(), timezone.now()
+    name = normalize_username(username)
+    q = Lockout.objects.filter(kind=Lockout.Kind.USERNAME_IP, value=name, ip=ip or "")
     if ip:
-        keys.append((Lockout.Kind.IP, ip))
-    q = Lockout.objects.none()
-    for kind, value in keys:
-        q = q | Lockout.objects.filter(kind=kind, value=value)
-    until = max((lk.until for lk in q if lk.until > timezone.now()), default=None)
-    return until
+        q = q | Lockout.objects.filter(kind=Lockout.Kind.IP, value=ip, ip="")
+    q = q | Lockout.objects.filter(kind=Lockout.Kind.USERNAME, value=name, ip="")
+    locks = [lk for lk in q.filter(until__gt=now)]
+    if any(lk.kind == Lockout.Kind.USERNAME for lk in locks) and _known(ip):
+        since = now - datetime.timedelta(days=rules["known_days"])
+        if KnownClient.objects.filter(username=name, ip=ip, last_login_at__gte=since).exists():
+            locks = [lk for lk in locks if lk.kind != Lockout.Kind.USERNAME]
+    return max((lk.until for lk in locks), default=None)
 
 
 def lockout_message(until: datetime.datetime) -> str:
@@ -76,46 +94,90 @@ def lockout_message(until: datetime.datetime) -> str:
 def login_failure_record(
     *, username: str, ip: str | None, reason: str = LoginFailure.Reason.PASSWORD
 ) -> None:
-    """Count one failed attempt; lock the username or the address when it reaches its limit."""
+    """Count one failed attempt; lock the (username, client) pair, the client or the username (for
+    clients it does not know) when its counter reaches its limit."""
     rules, now = _rules(), timezone.now()
     name = normalize_username(username)
-    LoginFailure.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
+    day_ago = now - datetime.timedelta(days=1)
+    LoginFailure.objects.filter(at__lt=day_ago).delete()
+    Lockout.objects.filter(until__lt=day_ago).delete()
     LoginFailure.objects.create(username=name, ip=ip or "", reason=reason)
     since = now - datetime.timedelta(minutes=rules["window_minutes"])
-    checks = [(Lockout.Kind.USERNAME, name, LoginFailure.objects.filter(username=name), rules["username"])]
+    checks = [
+        (
+            Lockout.Kind.USERNAME_IP,
+            name,
+            ip or "",
+            LoginFailure.objects.filter(username=name, ip=ip or "", at__gte=since),
+            rules["username"],
+            rules["window_minutes"],
+            rules["lock_minutes"],
+        ),
+        (
+            Lockout.Kind.USERNAME,
+            name,
+            "",
+            LoginFailure.objects.filter(
+                username=name, at__gte=now - datetime.timedelta(minutes=rules["global_window_minutes"])
+            ),
+            rules["username_global"],
+            rules["global_window_minutes"],
+            rules["global_lock_minutes"],
+        ),
+    ]
     if ip:
-        checks.append((Lockout.Kind.IP, ip, LoginFailure.objects.filter(ip=ip), rules["ip"]))
-    for kind, value, failures, limit in checks:
-        count = failures.filter(at__gte=since).count()
+        checks.append(
+            (
+                Lockout.Kind.IP,
+                ip,
+                "",
+                LoginFailure.objects.filter(ip=ip, at__gte=since),
+                rules["ip"],
+                rules["window_minutes"],
+                rules["lock_minutes"],
+            )
+        )
+    for kind, value, client, failures, limit, window, minutes in checks:
+        count = failures.count()
         if count < limit:
             continue
         lock, _created = Lockout.objects.update_or_create(
             kind=kind,
             value=value,
-            defaults={"until": now + datetime.timedelta(minutes=rules["lock_minutes"]), "failures": count},
+            ip=client,
+            defaults={"until": now + datetime.timedelta(minutes=minutes), "failures": count},
         )
-        user = get_user_model().objects.filter(username__iexact=name).first() if kind == "username" else None
+        user = get_user_model().objects.filter(username__iexact=name).first() if kind != "ip" else None
         audit_entry(
             lock,
             actor=user,
             action="accounts.lockout",
-            note=_("%(n)d lần đăng nhập sai trong %(w)d phút, khóa đến %(until)s")
+            note=_("%(key)s: %(n)d lần đăng nhập sai trong %(w)d phút, khóa đến %(until)s")
             % {
+                "key": lock,
                 "n": count,
-                "w": rules["window_minutes"],
+                "w": window,
                 "until": timezone.localtime(lock.until).strftime("%H:%M"),
             },
         )
-        log.warning("login lockout: %s=%s after %d failures, until %s", kind, value, count, lock.until)
+        log.warning(
+            "login lockout: %s=%s %s after %d failures, until %s", kind, value, client, count, lock.until
+        )
 
 
 @transaction.atomic
-def login_success_reset(*, username: str) -> None:
-    """A successful login clears the username's failures (not the address's: one valid account must not
-    reset the counter of a client that is guessing other accounts' passwords)."""
-    name = normalize_username(username)
-    LoginFailure.objects.filter(username=name).delete()
-    Lockout.objects.filter(kind=Lockout.Kind.USERNAME, value=name, until__lte=timezone.now()).delete()
+def login_success_reset(*, username: str, ip: str | None) -> None:
+    """A successful login from a client clears that pair's failures and remembers the client as one the
+    username signs in from. Not the address's failures (one valid account must not reset the counter of a
+    client guessing other accounts' passwords), nor the other clients' (the real user signing in must not
+    give an attacker elsewhere a fresh set of tries)."""
+    name, now = normalize_username(username), timezone.now()
+    LoginFailure.objects.filter(username=name, ip=ip or "").delete()
+    Lockout.objects.filter(kind=Lockout.Kind.USERNAME_IP, value=name, ip=ip or "", until__lte=now).delete()
+    if _known(ip):
+        KnownClient.objects.update_or_create(username=name, ip=ip, defaults={"last_login_at": now})
+        stale = now - datetime.timedelta(days=_rules()["known_days"])
+        KnownClient.objects.filter(username=name, last_login_at__lt=stale).delete()
 
 
 # Second factor ------------------------------------------------------------------------------------------
@@ -300,7 +362,9 @@ def password_reset(*, user, token: str, new_password: str) -> None:
     user.save(update_fields=["password"])
     name = normalize_username(user.get_username())
     LoginFailure.objects.filter(username=name).delete()
-    unlocked = Lockout.objects.filter(kind=Lockout.Kind.USERNAME, value=name).delete()[0]
+    unlocked = Lockout.objects.filter(
+        kind__in=[Lockout.Kind.USERNAME, Lockout.Kind.USERNAME_IP], value=name
+    ).delete()[0]
     note = (
         _("Đặt lại mật khẩu qua thư điện tử, gỡ tạm khóa đăng nhập")
         if unlocked

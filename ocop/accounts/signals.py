@@ -23,7 +23,7 @@ def _failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    services.login_success_reset(username=user.get_username())
+    services.login_success_reset(username=user.get_username(), ip=client_ip(request))
     if request is None or not hasattr(request, "session"):
         return
     if not getattr(request, "ocop_second_factor_ok", False) and services.two_factor_enabled(user):

@@ -14,6 +14,7 @@ Deterministic (derandomized, no example database) and bounded (examples per oper
 about a minute on a 2-core machine.
 """
 
+import json
 import re
 from urllib.parse import urlencode
 
@@ -159,3 +160,44 @@ def test_integers_out_of_every_range(client, lai_chau_officer, method, path, nam
     else:
         r = client.generic(method.upper(), target + "?" + urlencode(query), "{}", "application/json")
     assert r.status_code < 500, f"{method.upper()} {target} {query}: {r.status_code}"
+
+
+def _write_operations():
+    """(method, path) of every operation that takes a JSON body."""
+    for path, item in schema.raw_schema["paths"].items():
+        for method, op in item.items():
+            if "application/json" in op.get("requestBody", {}).get("content", {}):
+                yield method, path
+
+
+MALFORMED_JSON = [
+    b"{",
+    '{"name": "Chè"'.encode(),
+    "{'name': 'Chè'}".encode(),
+    b"[1, 2,]",
+    b"\xff\xfe{}",  # not UTF-8
+    b"NaN}",
+    b"null null",
+]
+
+
+@pytest.mark.parametrize("method,path", sorted(_write_operations()))
+def test_malformed_json_to_every_write_gets_invalid_json(client, lai_chau_officer, method, path):
+    client.force_login(lai_chau_officer)
+    target = re.sub(r"\{\w+\}", "1", path)
+    for body in MALFORMED_JSON:
+        r = client.generic(method.upper(), target, body, "application/json")
+        assert r.status_code == 400, f"{method.upper()} {target} {body!r}: {r.status_code}"
+        assert r.json()["code"] == "invalid_json" and "JSON" in r.json()["message"], r.json()
+
+
+@pytest.mark.parametrize("method,path", sorted(_write_operations()))
+def test_an_oversize_body_to_every_write_gets_413(client, lai_chau_officer, settings, method, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client.force_login(lai_chau_officer)
+    target = re.sub(r"\{\w+\}", "1", path)
+    body = json.dumps({"name": "A" * 20_000})
+    for content_type in ("application/json", "text/plain"):
+        r = client.generic(method.upper(), target, body, content_type)
+        assert r.status_code == 413, f"{method.upper()} {target} {content_type}: {r.status_code}"
+        assert r.json()["code"] == "body_too_large" and "MB" in r.json()["message"], r.json()

@@ -293,12 +293,14 @@ def test_every_page_with_parameters_is_classified():
 # ---------------------------------------------------------------------------------------------------------
 # Checks.
 
-# Written on purpose by requests that are otherwise refused: every scan is logged, and so is a failed login.
+# Written on purpose by requests that are otherwise refused: every scan is logged, and so is a failed login
+# (and a login remembers the client it came from).
 NOT_COUNTED = {
     "traceability.ScanEvent",
     "traceability.ScanAlert",
     "accounts.LoginFailure",
     "accounts.Lockout",
+    "accounts.KnownClient",
 }
 _JS_URL = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']?\s*javascript:""", re.IGNORECASE)
 
@@ -513,6 +515,42 @@ def test_post_without_a_valid_csrf_token_is_refused(db, world, name):
     for what, r in (("no token", missing), ("forged token", forged)):
         # 405: the page serves no POST at all, refused before the view runs.
         assert r.status_code in (403, 405), f"POST {path} with {what}: {r.status_code}"
+        if r.status_code == 403:  # in Vietnamese, the site's page or the API's {code, message}
+            assert_vietnamese_refusal(r, "csrf_failed", f"POST {path} with {what}")
+    assert counts() == before
+
+
+def assert_vietnamese_refusal(r, code: str, what: str) -> None:
+    if r["Content-Type"].startswith("application/json"):
+        body = r.json()
+        assert body["code"] == code and body["message"].strip(), f"{what}: {body}"
+        text = body["message"]
+    else:
+        text = r.content.decode()
+        assert "Nền tảng OCOP" in text, f"{what}: not the site's page"
+    for english in ("Forbidden", "Bad Request", "CSRF verification failed", "Request body exceeded"):
+        assert english not in text, f"{what}: English ({english})"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_a_body_over_the_size_limit_is_refused_in_vietnamese(db, world, name):
+    """A form or JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (lowered here to keep the test fast): 413 in
+    Vietnamese, never Django's English "Bad Request (400)", and nothing written."""
+    route, _ = ROUTES[name]
+    path = url(route, _real_values(name, world))
+    client = _client(world, "laichau")
+    before = counts()
+    long = "A" * 20_000
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10_000):
+        answers = [
+            ("form", client.post(path, f"name={long}&x=1", "application/x-www-form-urlencoded")),
+            ("JSON", client.generic("POST", path, json.dumps({"name": long}), "application/json")),
+        ]
+        if not path.startswith("/api/"):  # the API reads a multipart body only where it takes files
+            answers.append(("multipart", client.post(path, {"name": long, "x": "1"})))
+    for what, r in answers:
+        assert r.status_code == 413, f"POST {path} oversize {what}: {r.status_code}"
+        assert_vietnamese_refusal(r, "body_too_large", f"POST {path} oversize {what}")
     assert counts() == before
 
 

@@ -1,14 +1,17 @@
-"""Lockout after repeated failures (site login, Django admin, any `authenticate()`); the password rules."""
+"""Lockout after repeated failures (site login, Django admin, any `authenticate()`): per username and client
+address, per address, and per username from addresses it does not know; the password rules."""
 
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 
 from ocop.accounts import services
-from ocop.accounts.models import Lockout, LoginFailure
+from ocop.accounts.models import KnownClient, Lockout, LoginFailure
 from ocop.core.models import AuditEntry
 from ocop.testing import PASSWORD
 
@@ -44,15 +47,17 @@ def test_next_must_stay_on_this_site(client, lai_chau_officer):
     assert r.url == "/quan-ly/danh-gia/"
 
 
-def test_five_failures_lock_the_username_even_with_the_right_password(client, lai_chau_officer):
+def test_five_failures_lock_the_username_from_that_address_even_with_the_right_password(
+    client, lai_chau_officer
+):
     _fail(client, "laichau", 4)
     assert not Lockout.objects.exists()
     r = _post(client, "laichau", "sai-mat-khau-1")
     assert "Đăng nhập sai quá nhiều lần" in r.content.decode()
-    lock = Lockout.objects.get(kind="username", value="laichau")
+    lock = Lockout.objects.get(kind="username_ip", value="laichau", ip="203.0.113.7")
     assert datetime.timedelta(minutes=14) < lock.until - timezone.now() <= datetime.timedelta(minutes=15)
 
-    r = _post(client, "laichau", PASSWORD, ip="198.51.100.9")  # another machine, the right password
+    r = _post(client, "laichau", PASSWORD)  # the same address, the right password
     body = r.content.decode()
     assert r.status_code == 200 and not _logged_in(client)
     assert "Hãy thử lại sau" in body and timezone.localtime(lock.until).strftime("%H:%M") in body
@@ -60,7 +65,68 @@ def test_five_failures_lock_the_username_even_with_the_right_password(client, la
     assert Lockout.objects.get(pk=lock.pk).until == lock.until
     # The lock is in the audit log, with the account it concerns.
     entry = AuditEntry.objects.get(action="accounts.lockout")
-    assert entry.actor == lai_chau_officer and "5 lần" in entry.note
+    assert entry.actor == lai_chau_officer and "5 lần" in entry.note and "203.0.113.7" in entry.note
+
+
+def test_an_attacker_cannot_lock_the_real_user_out_of_their_own_address(client, lai_chau_officer):
+    """Issue 20, item 13: five wrong passwords from anywhere used to lock the username for everyone."""
+    _fail(client, "laichau", 5, ip="198.51.100.66")  # the attacker
+    assert "Hãy thử lại sau" in _post(client, "laichau", PASSWORD, ip="198.51.100.66").content.decode()
+    r = _post(client, "laichau", PASSWORD, ip="203.0.113.7")  # the officer, at the office
+    assert r.status_code == 302 and _logged_in(client)
+    # Their success does not give the attacker's address new tries.
+    assert services.lock_until(username="laichau", ip="198.51.100.66") is not None
+
+
+def _spread(client, username, addresses, per_address=4):
+    """Wrong passwords from many addresses, each staying under the per-address limit."""
+    for i in range(addresses):
+        _fail(client, username, per_address, ip=f"198.51.100.{i + 1}")
+
+
+def test_guessing_from_many_addresses_locks_the_username_for_unknown_addresses(client, lai_chau_officer):
+    _post(client, "laichau", PASSWORD, ip="203.0.113.7")  # the officer's office, known from last week
+    client.logout()
+    _spread(client, "laichau", 12)  # 48 failures: each address is under 5, the total under 50
+    assert not Lockout.objects.filter(kind="username").exists()
+    assert _post(client, "laichau", PASSWORD, ip="192.0.2.1").status_code == 302  # a new address, still fine
+    client.logout()
+    _fail(client, "laichau", 2, ip="198.51.100.20")  # the 50th failure
+    lock = Lockout.objects.get(kind="username", value="laichau")
+    assert datetime.timedelta(minutes=59) < lock.until - timezone.now() <= datetime.timedelta(minutes=60)
+
+    # A new address is refused, the right password included, and learns nothing else.
+    r = _post(client, "laichau", PASSWORD, ip="192.0.2.77")
+    assert r.status_code == 200 and not _logged_in(client) and "Hãy thử lại sau" in r.content.decode()
+    # So are the attacker's addresses: no more guesses from them for an hour.
+    assert _post(client, "laichau", PASSWORD, ip="198.51.100.3").status_code == 200
+    # The addresses the officer signed in from keep working.
+    assert _post(client, "laichau", PASSWORD, ip="203.0.113.7").status_code == 302
+    client.logout()
+    assert _post(client, "laichau", PASSWORD, ip="192.0.2.1").status_code == 302
+    client.logout()
+    # Another account is not concerned.
+    assert services.lock_until(username="sonla", ip="192.0.2.77") is None
+
+
+def test_an_address_is_known_for_known_days_only(client, lai_chau_officer):
+    _post(client, "laichau", PASSWORD, ip="203.0.113.7")
+    client.logout()
+    KnownClient.objects.update(last_login_at=timezone.now() - datetime.timedelta(days=91))
+    _spread(client, "laichau", 13)
+    assert _post(client, "laichau", PASSWORD, ip="203.0.113.7").status_code == 200
+
+
+def test_a_password_reset_lifts_the_username_lock_for_new_addresses(client, lai_chau_officer):
+    _spread(client, "laichau", 13)
+    assert services.lock_until(username="laichau", ip="192.0.2.77") is not None
+    services.password_reset(
+        user=lai_chau_officer,
+        token=default_token_generator.make_token(lai_chau_officer),
+        new_password="Nương chè 2026",
+    )
+    assert services.lock_until(username="laichau", ip="192.0.2.77") is None
+    assert services.lock_until(username="laichau", ip="198.51.100.1") is None
 
 
 def test_case_variants_share_the_counter(client, lai_chau_officer):
@@ -75,13 +141,16 @@ def test_lock_also_applies_to_django_admin_and_authenticate(client, national):
     r = _post(client, "quantri", PASSWORD, url=ADMIN_LOGIN)
     assert r.status_code == 200 and not _logged_in(client)
     assert "Hãy thử lại sau" in r.content.decode()
-    # client.login() calls authenticate() directly: the backend itself refuses.
-    assert client.login(username="quantri", password=PASSWORD) is False
+    # authenticate() itself refuses: any other login path is locked too.
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR="203.0.113.7")
+    assert authenticate(request, username="quantri", password=PASSWORD) is None
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR="198.51.100.9")
+    assert authenticate(request, username="quantri", password=PASSWORD) == national
 
 
 def test_admin_login_failures_count(client, national):
     _fail(client, "quantri", 5, url=ADMIN_LOGIN)
-    assert Lockout.objects.filter(kind="username", value="quantri").exists()
+    assert Lockout.objects.filter(kind="username_ip", value="quantri", ip="203.0.113.7").exists()
     assert not _post(client, "quantri", PASSWORD).status_code == 302
 
 
@@ -93,7 +162,7 @@ def test_lock_expires_and_a_success_resets_the_counter(client, lai_chau_officer)
     LoginFailure.objects.update(at=past)
     r = _post(client, "laichau", PASSWORD)
     assert r.status_code == 302
-    assert not LoginFailure.objects.filter(username="laichau").exists()
+    assert not LoginFailure.objects.filter(username="laichau", ip="203.0.113.7").exists()
     client.logout()
     _fail(client, "laichau", 4)  # four more: still under the limit after the reset
     assert _post(client, "laichau", PASSWORD).status_code == 302
@@ -139,6 +208,7 @@ def test_locking_works_across_processes_through_the_database(lai_chau_officer):
     for _ in range(5):
         services.login_failure_record(username="laichau", ip=None)
     assert services.lock_until(username="laichau", ip=None) is not None
+    assert services.lock_until(username="laichau", ip="203.0.113.7") is None
 
 
 # Password rules -----------------------------------------------------------------------------------------

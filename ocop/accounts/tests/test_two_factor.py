@@ -123,7 +123,7 @@ def test_bad_codes_count_towards_the_lockout(client, enrolled):
         assert client.post(STEP, {"code": "000000"}).status_code == 200
     r = client.post(STEP, {"code": "000000"})
     assert r.status_code == 302 and r.url == LOGIN
-    assert Lockout.objects.filter(kind="username", value="laichau").exists()
+    assert Lockout.objects.filter(kind="username_ip", value="laichau", ip="127.0.0.1").exists()
     # The whole login starts again, and the right password is now refused too.
     assert "Hãy thử lại sau" in _password_step(client).content.decode()
     assert client.get(STEP).status_code == 302
