@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_security'),
+        ('accounts', '0003_council_national_scope'),
     ]
 
     operations = [
