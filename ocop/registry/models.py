@@ -73,6 +73,12 @@ class Producer(models.Model):
         verbose_name_plural = _("chủ thể OCOP")
         ordering = ["name"]
         indexes = [models.Index(fields=["commune", "name"])]
+        # One producer per tax code (imports match on it); many small producers have none.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"], condition=~Q(tax_code=""), name="uniq_producer_tax_code"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
