@@ -76,7 +76,12 @@ class Producer(models.Model):
         # One producer per tax code (imports match on it); many small producers have none.
         constraints = [
             models.UniqueConstraint(
-                fields=["tax_code"], condition=~Q(tax_code=""), name="uniq_producer_tax_code"
+                fields=["tax_code"],
+                condition=~Q(tax_code=""),
+                name="uniq_producer_tax_code",
+                violation_error_message=_(
+                    "Mã số thuế này đã là của một chủ thể khác: mỗi chủ thể một mã số thuế."
+                ),
             )
         ]
 

@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("tax_code", ""), _negated=True),
                 fields=("tax_code",),
                 name="uniq_producer_tax_code",
+                violation_error_message="Mã số thuế này đã là của một chủ thể khác: mỗi chủ thể một mã số thuế.",
             ),
         ),
     ]

@@ -63,6 +63,18 @@ def test_a_tax_code_belongs_to_one_producer(client, national, lai_chau_producer,
 
 
 @pytest.mark.django_db
+def test_edit_form_says_the_tax_code_is_taken(client, lai_chau_officer, lai_chau_producer, lai_chau_commune):
+    other = services.producer_create(actor=None, name="HTX B", type="htx", commune=lai_chau_commune)
+    client.force_login(lai_chau_officer)
+    r = client.post(
+        f"/quan-ly/chu-the/{other.public_id}/sua/",
+        {"name": "HTX B", "type": "htx", "tax_code": "6200123456", "commune": lai_chau_commune.code},
+    )
+    assert r.status_code == 200 and "mỗi chủ thể một mã số thuế" in r.content.decode()
+    assert Producer.objects.get(pk=other.pk).tax_code == ""
+
+
+@pytest.mark.django_db
 def test_migration_lists_the_tax_codes_held_twice(lai_chau_producer, son_la_commune):
     migration = importlib.import_module("ocop.registry.migrations.0004_producer_tax_code_unique")
     with (
