@@ -506,7 +506,8 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
         by_name[(prod.producer_id, fold_words(prod.name))] = prod
     # Every record a row matches lies in the importer's area, by the check the forms and the API use: a
     # tax code of another province's producer must not hand its products to this file.
-    matched_producers = {p.pk: p for p in existing.values()}
+    known = {p.pk for p in existing.values()}
+    matched_producers = {p.pk: p for _r, p in _pairs(good, producers) if p.pk in known}
     foreign_producers = {p.pk for p in outside_area(actor, matched_producers.values())}
     keys = {(p.pk, fold_words(r.product_name)) for r, p in _pairs(good, producers)}
     matched_products = [by_name[k] for k in keys if k in by_name]
