@@ -24,6 +24,7 @@ ACTION_VERBS = {
     "update": _("Sửa"),
     "import": _("Nhập từ tệp"),
     "import_update": _("Cập nhật từ tệp"),
+    "transfer": _("Chuyển sang tỉnh khác"),
     "self_assessment": _("Tự đánh giá"),
     "submit": _("Nộp hồ sơ"),
     "resubmit": _("Gửi lại minh chứng"),

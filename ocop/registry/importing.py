@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.models import Role
-from ocop.accounts.permissions import can_record_recognition, profile_of
+from ocop.accounts.permissions import can_record_recognition, outside_area, profile_of
 from ocop.core import versions
 from ocop.core.audit import audit_entry, snapshot
 from ocop.core.bounds import phone_problem
@@ -417,20 +417,58 @@ def import_rows(
     ]
     if result.errors:
         return result
-    with transaction.atomic():
-        _write(good, result, actor)
-        if dry_run or result.errors:  # a row refused while writing: the producers made so far go too
-            transaction.set_rollback(True)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                _write(good, result, actor)
+                if dry_run or result.errors:  # a row refused while writing: nothing of the file stays
+                    transaction.set_rollback(True)
+            break
+        except IntegrityError:
+            # Another writer (a form, the API) created the same tax code or product code between our read
+            # and our write: nothing of ours was written. Once more, reading again, matches what it made.
+            result.producers_created = result.producers_matched = 0
+            result.products_created = result.products_updated = 0
+            if attempt == 2:
+                result.errors = [
+                    _(
+                        "Không ghi gì: trong lúc nhập, một người dùng khác vừa ghi chủ thể hoặc sản phẩm "
+                        "trùng mã số thuế hoặc mã số sản phẩm với tệp này. Hãy nhập lại tệp sau ít phút: "
+                        "chủ thể, sản phẩm đã có sẽ được đối chiếu và cập nhật, không tạo trùng."
+                    )
+                ]
     return result
+
+
+# pg_advisory_xact_lock(namespace, province): the two-integer form keeps these locks apart from any other.
+_IMPORT_LOCK = 20260620  # any fixed number
+
+
+def _lock_provinces(provinces: Iterable[int]) -> None:
+    """Imports that touch one province run one after the other, until the first commits: two imports of
+    the same file would otherwise both miss the other's new producers and create them twice. PostgreSQL
+    only: on SQLite the write transaction (BEGIN IMMEDIATE) already serialises writers. Taken in order, so
+    two imports never wait for each other crosswise."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for code in sorted(provinces):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, code])
 
 
 def _write(good: list[_Row], result: ImportResult, actor) -> None:
     communes = {r.commune.pk for r in good}
-    existing: dict[tuple, Producer] = {}
     taxes = {r.tax_code for r in good if r.tax_code}
-    for p in Producer.objects.filter(tax_code__in=taxes):
+    producers_qs = Producer.objects.select_related("commune__province")
+    _lock_provinces(
+        {r.commune.province_id for r in good}
+        | set(Producer.objects.filter(tax_code__in=taxes).values_list("commune__province_id", flat=True))
+    )
+    # Everything below reads after the lock: what a concurrent import of these provinces wrote is there.
+    existing: dict[tuple, Producer] = {}
+    for p in producers_qs.filter(tax_code__in=taxes):
         existing[("tax", p.tax_code)] = p
-    for p in Producer.objects.filter(commune_id__in=communes):
+    for p in producers_qs.filter(commune_id__in=communes):
         existing.setdefault(("name", fold_words(p.name), p.commune_id), p)
         if p.tax_code:
             existing.setdefault(("tax", p.tax_code), p)
@@ -465,17 +503,35 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
 
     # Existing products of these producers, matched by folded name: updated, not duplicated.
     by_name: dict[tuple, Product] = {}
-    for prod in Product.objects.filter(producer__in=[p.pk for p in producers.values()]):
+    for prod in Product.objects.filter(producer__in=[p.pk for p in producers.values()]).select_related(
+        "commune__province"
+    ):
         by_name[(prod.producer_id, fold_words(prod.name))] = prod
+    # Every record a row matches lies in the importer's area, by the check the forms and the API use: a
+    # tax code of another province's producer must not hand its products to this file.
+    known = {p.pk for p in existing.values()}
+    matched_producers = {p.pk: p for _r, p in _pairs(good, producers) if p.pk in known}
+    foreign_producers = {p.pk for p in outside_area(actor, matched_producers.values())}
+    keys = {(p.pk, fold_words(r.product_name)) for r, p in _pairs(good, producers)}
+    matched_products = [by_name[k] for k in keys if k in by_name]
+    foreign_products = {p.pk for p in outside_area(actor, matched_products)}
     seq = _sequences(communes)
     audit = []
     refused: list[str] = []
     to_create: list[Product] = []
     to_update: list[Product] = []
-    for r in good:
-        producer = producers[_producer_key(r.producer_name, r.commune.pk, r.tax_code)]
+    for r, producer in _pairs(good, producers):
+        if producer.pk in foreign_producers:
+            refused.append(_foreign_producer(r, producer))
+            continue
         key = (producer.pk, fold_words(r.product_name))
         prod = by_name.get(key)
+        if prod is not None and prod.pk in foreign_products:
+            refused.append(
+                _("Dòng %(n)s: sản phẩm «%(name)s» đã có ở %(where)s, ngoài địa bàn của bạn.")
+                % {"n": r.number, "name": prod.name, "where": prod.commune}
+            )
+            continue
         if prod is not None:
             changes = [f for f in CERTIFIED_FIELDS if getattr(r, f) not in (None, "", getattr(prod, f))]
             cert = certificate_in_force(prod) if changes else None
@@ -548,6 +604,26 @@ def _write(good: list[_Row], result: ImportResult, actor) -> None:
     from ocop.core.models import AuditEntry
 
     AuditEntry.objects.bulk_create(audit, batch_size=2000)
+
+
+def _pairs(good: list[_Row], producers: dict[tuple, Producer]):
+    """Each row with the producer it matched or will create."""
+    for r in good:
+        yield r, producers[_producer_key(r.producer_name, r.commune.pk, r.tax_code)]
+
+
+def _foreign_producer(r: _Row, producer: Producer) -> str:
+    if r.tax_code and producer.tax_code == r.tax_code:
+        return _(
+            "Dòng %(n)s: mã số thuế %(tax)s thuộc chủ thể ở %(where)s, ngoài địa bàn của bạn: hãy kiểm tra "
+            "lại mã số thuế; nếu chủ thể đã chuyển về địa bàn của bạn, cơ quan OCOP trung ương chuyển hồ sơ "
+            "của chủ thể trước."
+        ) % {"n": r.number, "tax": r.tax_code, "where": producer.commune}
+    return _("Dòng %(n)s: chủ thể «%(name)s» ở %(where)s, ngoài địa bàn của bạn.") % {
+        "n": r.number,
+        "name": producer.name,
+        "where": producer.commune,
+    }
 
 
 def _sequences(communes: Iterable[int]) -> dict[tuple, int]:

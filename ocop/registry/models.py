@@ -73,6 +73,17 @@ class Producer(models.Model):
         verbose_name_plural = _("chủ thể OCOP")
         ordering = ["name"]
         indexes = [models.Index(fields=["commune", "name"])]
+        # One producer per tax code (imports match on it); many small producers have none.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~Q(tax_code=""),
+                name="uniq_producer_tax_code",
+                violation_error_message=_(
+                    "Mã số thuế này đã là của một chủ thể khác: mỗi chủ thể một mã số thuế."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -4,7 +4,7 @@ import datetime
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +91,17 @@ def check_region(user, *, commune: Commune, producer: Producer | None = None) ->
         raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của xã mình quản lý."))
     if p.role == Role.PRODUCER and (producer is None or producer.pk != p.producer_id):
         raise PermissionDenied("out_of_region", _("Bạn chỉ được ghi hồ sơ của chủ thể mình."))
+    # A producer places its records in the province it is registered in (`producer` as it is before this
+    # write); a move to another province is the national level's (producer_update).
+    if p.role == Role.PRODUCER and commune.province_id != producer.commune.province_id:
+        raise PermissionDenied(
+            "out_of_region",
+            _(
+                "%(commune)s không thuộc %(province)s, nơi chủ thể đăng ký: chủ thể chỉ chọn được xã, phường "
+                "trong tỉnh mình. Chuyển sang tỉnh khác do cơ quan OCOP trung ương thực hiện."
+            )
+            % {"commune": commune, "province": producer.commune.province},
+        )
 
 
 def _clean_producer(data: dict[str, Any]) -> None:
@@ -120,6 +131,42 @@ def _clean_producer(data: dict[str, Any]) -> None:
         )
 
 
+def _tax_code_free(tax_code: str, producer: Producer | None = None) -> None:
+    """One producer per tax code (the uniq_producer_tax_code constraint): say so before the database does."""
+    if not tax_code:
+        return
+    clash = Producer.objects.filter(tax_code=tax_code)
+    if producer is not None:
+        clash = clash.exclude(pk=producer.pk)
+    if clash.exists():
+        raise _tax_code_taken(tax_code)
+
+
+def _tax_code_taken(tax_code: str) -> OcopError:
+    return OcopError(
+        "tax_code_taken",
+        _(
+            "Mã số thuế «%(code)s» đã là của một chủ thể khác: mỗi chủ thể một mã số thuế. Hãy kiểm tra lại "
+            "mã số; nếu đó chính là chủ thể này, hãy sửa hồ sơ đã có thay vì tạo mới."
+        )
+        % {"code": tax_code},
+        field="tax_code",
+    )
+
+
+def _save_producer(producer: Producer) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent writer of the same tax code loses cleanly
+            producer.save()
+    except IntegrityError:
+        if (
+            producer.tax_code
+            and Producer.objects.filter(tax_code=producer.tax_code).exclude(pk=producer.pk).exists()
+        ):
+            raise _tax_code_taken(producer.tax_code) from None
+        raise
+
+
 @transaction.atomic
 def producer_create(*, actor, **data: Any) -> Producer:
     """Register a producer (chủ thể) on a commune of today's map."""
@@ -128,36 +175,115 @@ def producer_create(*, actor, **data: Any) -> Producer:
         raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
     _clean_producer(data)
     check_region(actor, commune=data["commune"])
+    _tax_code_free(data.get("tax_code", ""))
     producer = Producer(**data)
     producer.refresh_search()
-    producer.save()
+    _save_producer(producer)
     audit_entry(producer, actor=actor, action="producer.create", before={}, after=snapshot(producer))
     return producer
 
 
+# Dossiers in these states sit with a province's office, advisory team or council: the producer's products
+# cannot leave for another province until the round has decided (or the dossier is still a draft).
+_DOSSIER_AT_PROVINCE = ("submitted", "returned", "forwarded", "review", "more_evidence", "in_round", "scored")
+
+
 @transaction.atomic
 def producer_update(*, actor, producer: Producer, **data: Any) -> Producer:
+    """Change a producer. A new commune is checked like any write (check_region): a commune officer keeps it
+    in their commune, a provincial office and the producer itself within the province. A move to another
+    province is a transfer: the national level only, audited as `producer.transfer`. The producer's products
+    registered in its old commune move with it, so that one office keeps the producer and its products."""
     unknown = set(data) - PRODUCER_FIELDS
     if unknown:
         raise OcopError("unknown_fields", _("Trường không hợp lệ: %s") % ", ".join(sorted(unknown)))
-    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    producer = Producer.objects.select_for_update().select_related("commune__province").get(pk=producer.pk)
     require_edit(actor, producer)
     _clean_producer(data)
+    if data.get("tax_code"):
+        _tax_code_free(data["tax_code"], producer)
+    old_commune = producer.commune
+    moving = "commune" in data and data["commune"].pk != old_commune.pk
+    transfer = moving and data["commune"].province_id != old_commune.province_id
+    if transfer:
+        _check_transfer(actor, producer, data["commune"])
     if "commune" in data:
         check_region(actor, commune=data["commune"], producer=producer)
     before = snapshot(producer)
     for k, v in data.items():
         setattr(producer, k, v)
     producer.refresh_search()
-    producer.save()
+    _save_producer(producer)
     after = snapshot(producer)
-    if before != after:
-        audit_entry(producer, actor=actor, action="producer.update", before=before, after=after)
-        for product in producer.products.all():
-            product.producer = producer
-            product.refresh_search()
-            Product.objects.filter(pk=product.pk).update(search_folded=product.search_folded)
+    if before == after:
+        return producer
+    followers = []
+    if moving:
+        for product in producer.products.select_for_update().filter(commune=old_commune):
+            was = snapshot(product, ["commune"])
+            product.commune = producer.commune
+            product.save(update_fields=["commune", "updated_at"])  # post_save: listings, statistics
+            audit_entry(
+                product,
+                actor=actor,
+                action="product.transfer" if transfer else "product.update",
+                before=was,
+                after=snapshot(product, ["commune"]),
+                note=_("Theo chủ thể %(name)s.") % {"name": producer.name},
+            )
+            followers.append(product.public_id)
+    note = ""
+    if transfer:
+        note = _("Chuyển từ %(old)s sang %(new)s; %(n)s sản phẩm chuyển theo.") % {
+            "old": old_commune.province,
+            "new": producer.commune.province,
+            "n": len(followers),
+        }
+    audit_entry(
+        producer,
+        actor=actor,
+        action="producer.transfer" if transfer else "producer.update",
+        before=before,
+        after=after,
+        note=note,
+    )
+    for product in producer.products.all():
+        product.producer = producer
+        product.refresh_search()
+        Product.objects.filter(pk=product.pk).update(search_folded=product.search_folded)
     return producer
+
+
+def _check_transfer(actor, producer: Producer, commune: Commune) -> None:
+    """A producer moving to another province changes which province's office answers for it and its
+    products: the national level decides, never the province it leaves or the producer itself."""
+    p = profile_of(actor) if actor is not None else None
+    if actor is not None and (p is None or p.role != Role.NATIONAL):
+        raise PermissionDenied(
+            "transfer_national_only",
+            _(
+                "Chủ thể đang đăng ký ở %(old)s: chuyển sang %(new)s là chuyển tỉnh, do cơ quan OCOP trung "
+                "ương thực hiện. Hãy đề nghị cấp trung ương chuyển hồ sơ; ở đây chỉ chọn được xã, phường "
+                "trong %(old)s."
+            )
+            % {"old": producer.commune.province, "new": commune.province},
+            field="commune",
+        )
+    from ocop.evaluation.models import Dossier
+
+    busy = Dossier.objects.filter(
+        product__producer=producer, product__commune=producer.commune, state__in=_DOSSIER_AT_PROVINCE
+    ).select_related("product")
+    if busy:
+        raise OcopError(
+            "transfer_dossier_open",
+            _(
+                "Chưa chuyển tỉnh được: hồ sơ đánh giá của sản phẩm %(products)s đang được %(old)s xử lý. "
+                "Hãy chờ hội đồng đánh giá xong (hoặc rút hồ sơ) rồi chuyển."
+            )
+            % {"products": ", ".join(f"«{d.product.name}»" for d in busy), "old": producer.commune.province},
+            field="commune",
+        )
 
 
 def next_product_code(*, commune: Commune, year: int) -> str:

@@ -276,7 +276,8 @@ def import_upload(request):
     ctx = {"form": form}
     if request.method == "POST" and request.POST.get("token"):
         stored = request.session.get("import_file")
-        if not stored or stored["token"] != request.POST["token"]:
+        fresh = stored and stored["token"] == request.POST["token"] and default_storage.exists(stored["path"])
+        if not fresh:  # a wrong token, or one already used (its file is gone)
             messages.error(request, _("Phiên nhập đã hết hạn, hãy tải tệp lên lại."))
             return redirect("registry:import")
         data = default_storage.open(stored["path"]).read()
@@ -286,8 +287,10 @@ def import_upload(request):
             ctx["error"] = e.message
         else:
             if result.ok:
+                # Committed: nothing after this may answer with a failure. The session is not written (its
+                # save can meet a locked database and turn the answer into "Bad Request (400)"); removing
+                # the stored file is what makes the token single-use.
                 default_storage.delete(stored["path"])
-                del request.session["import_file"]
                 messages.success(
                     request,
                     _("Đã nhập tệp «%(name)s». %(summary)s")

@@ -78,7 +78,7 @@ def test_edit_form_with_old_address_and_bad_input(client, lai_chau_officer, lai_
     lai_chau_product.producer.refresh_from_db()
     assert lai_chau_product.producer.commune.name == "Xã Khun Há"
     r = client.post(url, {**base, "commune": f"{son_la_commune.name}, Sơn La"})
-    assert r.status_code == 200 and "không thuộc tỉnh bạn quản lý" in r.content.decode()
+    assert r.status_code == 200 and "là chuyển tỉnh, do cơ quan OCOP trung ương" in r.content.decode()
     r = client.post(url, {**base, "commune": "Xã Không Có, Lai Châu", "tax_code": "abc"})
     body = r.content.decode()
     assert r.status_code == 200 and "Không tìm thấy xã/phường" in body
