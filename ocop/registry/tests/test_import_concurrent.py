@@ -76,7 +76,7 @@ def test_edit_form_says_the_tax_code_is_taken(client, lai_chau_officer, lai_chau
 
 @pytest.mark.django_db
 def test_migration_lists_the_tax_codes_held_twice(lai_chau_producer, son_la_commune):
-    migration = importlib.import_module("ocop.registry.migrations.0004_producer_tax_code_unique")
+    migration = importlib.import_module("ocop.registry.migrations.0005_producer_tax_code_unique")
     with (
         connection.cursor() as cursor
     ):  # as a database from before the constraint (rolled back with the test)

@@ -33,7 +33,7 @@ def check_tax_codes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("geo", "0002_load_units"),
-        ("registry", "0003_alter_ecommercelink_options_product_package_and_more"),
+        ("registry", "0004_text_field_max_length"),
     ]
 
     operations = [
