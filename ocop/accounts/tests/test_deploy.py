@@ -109,12 +109,19 @@ def test_production_headers_and_cookies(tmp_path):
 
 
 def test_behind_a_tls_proxy_that_redirects_itself(tmp_path):
-    env = _env(tmp_path, OCOP_PROXY_SSL_HEADER="1", OCOP_SSL_REDIRECT="0")
+    env = _env(tmp_path, OCOP_PROXY_SSL_HEADER="1", OCOP_SSL_REDIRECT="0", OCOP_TRUSTED_PROXIES="127.0.0.1")
     r = _run([sys.executable, "-c", PROBE + CHECK], env)
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout.strip().splitlines()[-1])
     assert got["plain"] == [200, None] and got["proxied"] == 200
     assert got["check"] == "ok"  # the deployment checks accept the redirect left to the proxy
+
+
+def test_behind_a_tls_proxy_the_proxy_must_be_trusted(tmp_path):
+    """Without OCOP_TRUSTED_PROXIES every consumer has the proxy's address (rate limits, lockout, devices)."""
+    env = _env(tmp_path, OCOP_PROXY_SSL_HEADER="1", OCOP_SSL_REDIRECT="0")
+    r = _run([sys.executable, "-c", PROBE + CHECK], env)
+    assert r.returncode != 0 and "ocop.W010" in r.stderr
 
 
 def test_pages_carry_the_policy_in_development_too(client, lai_chau_officer):
