@@ -13,12 +13,28 @@ from ocop.traceability import stampcode, stampkeys
 
 PURE = [
     "ocop.core.errors",
+    "ocop.core.codes",
+    "ocop.core.textfold",
+    "ocop.core.textclean",
+    "ocop.core.workdays",
     "ocop.core.ratelimit",
+    "ocop.core.uploads",
+    "ocop.core.images",
+    "ocop.core.vnmap",
+    "ocop.registry.gtin",
     "ocop.evaluation.rubric",
     "ocop.evaluation.scoring",
     "ocop.evaluation.advisor",
     "ocop.traceability.stampcode",
     "ocop.traceability.stampkeys",
+    "ocop.traceability.links",
+    "ocop.traceability.places",
+    "ocop.monitoring.checklist",
+    "ocop.monitoring.effectiveness",
+    "ocop.monitoring.priority",
+    "ocop.accounts.totp",
+    "ocop.catalogue.jsonld",
+    "ocop.reporting.charts",
 ]
 
 
