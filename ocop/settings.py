@@ -373,7 +373,10 @@ OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))
 # "login=10/300". reset_mail counts the reset mails sent to one address (ocop/accounts/forms.py) and
 # report_stamp the fake reports about one stamp (ocop/traceability/services.py), not requests.
 OCOP_RATE_LIMITS = os.environ.get("OCOP_RATE_LIMITS", "")
-ratelimit.parse_limits(OCOP_RATE_LIMITS)  # a typo stops the start with a message, not the limits silently
+try:  # a typo stops the start with a message, not the limits silently
+    ratelimit.parse_limits(OCOP_RATE_LIMITS)
+except ratelimit.SettingError as e:
+    raise ImproperlyConfigured(e.message) from None
 # Which requests count against which limit: (limit, methods ("" = any), path regex, only with a query
 # string, counted per "ip" or per "user" — the token or logged-in user, else the address).
 OCOP_RATE_LIMIT_RULES = [
@@ -396,4 +399,7 @@ OCOP_RATE_LIMIT_CACHE = "default"
 # the client's address goes through ocop.core.throttle.client_address: rate limits, the login lockout, the
 # scan log's device identity and the fake reports.
 OCOP_TRUSTED_PROXIES = os.environ.get("OCOP_TRUSTED_PROXIES", "")
-ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)
+try:
+    ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)
+except ratelimit.SettingError as e:
+    raise ImproperlyConfigured(e.message) from None

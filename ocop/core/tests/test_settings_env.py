@@ -95,3 +95,16 @@ def test_the_command_says_it_in_one_line(tmp_path):
     r = subprocess.run([OCOP, "check"], env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert r.stderr.startswith("OCOP_SSL_REDIRECT: «ture» không phải giá trị bật/tắt")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("OCOP_RATE_LIMITS", "scna=5/10", "OCOP_RATE_LIMITS: không có giới hạn tên 'scna'"),
+        ("OCOP_TRUSTED_PROXIES", "nginx", "OCOP_TRUSTED_PROXIES: 'nginx' không phải địa chỉ IP"),
+    ],
+)
+def test_the_other_parsed_settings_stop_the_start_the_same_way(monkeypatch, name, value, says):
+    # ImproperlyConfigured, which the ocop command prints in one line (a traceback before).
+    with pytest.raises(ImproperlyConfigured, match=f"^{says}"):
+        _settings(monkeypatch, **{name: value})
