@@ -13,12 +13,14 @@ from ocop.core import ratelimit
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
-def env_bool(name: str, default: bool, env=os.environ) -> bool:
+def env_bool(name: str, default: bool, env=os.environ, *, empty_is_default: bool = True) -> bool:
     """A yes/no variable: 1/0, true/false, yes/no, on/off (any case); unset or empty is the default.
     Anything else stops the start naming the variable: «OCOP_SSL_REDIRECT=ture» must not mean "off"."""
     value = env.get(name, "").strip().lower()
-    if not value:
+    if not value and (name not in env or empty_is_default):
         return default
+    if not value:
+        raise ImproperlyConfigured(f"{name} đang để trống: hãy ghi 1 hoặc 0, hoặc bỏ hẳn biến này.")
     if value in _YES or value in _NO:
         return value in _YES
     raise ImproperlyConfigured(
@@ -32,7 +34,9 @@ WORK_DIR = Path(os.environ.get("OCOP_WORK_DIR", Path.cwd()))
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 SECRET_KEY = os.environ.get("OCOP_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = env_bool("OCOP_DEBUG", True)
+# Empty is refused, not the default: "OCOP_DEBUG=" (a template's blank) meant production until now, and
+# must not turn debug pages on.
+DEBUG = env_bool("OCOP_DEBUG", True, empty_is_default=False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("OCOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]

@@ -88,6 +88,13 @@ def test_anything_else_stops_the_start_naming_the_variable(monkeypatch, name):
         _settings(monkeypatch, **{name: "maybe"})
 
 
+def test_an_empty_debug_is_refused_not_taken_for_the_laptop_default(monkeypatch):
+    # "OCOP_DEBUG=" meant production before; the laptop default (debug on) would open debug pages.
+    with pytest.raises(ImproperlyConfigured, match=r"^OCOP_DEBUG đang để trống"):
+        _settings(monkeypatch, OCOP_DEBUG="")
+    assert _settings(monkeypatch, OCOP_SSL_REDIRECT="", OCOP_DEBUG="0")["SECURE_SSL_REDIRECT"] is True
+
+
 def test_the_command_says_it_in_one_line(tmp_path):
     # A fresh process, as an operator starts it: one line naming the variable, no traceback.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OCOP_", "DJANGO_"))}
