@@ -4,17 +4,39 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core import ratelimit
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def env_bool(name: str, default: bool, env=os.environ, *, empty_is_default: bool = True) -> bool:
+    """A yes/no variable: 1/0, true/false, yes/no, on/off (any case); unset or empty is the default.
+    Anything else stops the start naming the variable: «OCOP_SSL_REDIRECT=ture» must not mean "off"."""
+    value = env.get(name, "").strip().lower()
+    if not value and (name not in env or empty_is_default):
+        return default
+    if not value:
+        raise ImproperlyConfigured(f"{name} đang để trống: hãy ghi 1 hoặc 0, hoặc bỏ hẳn biến này.")
+    if value in _YES or value in _NO:
+        return value in _YES
+    raise ImproperlyConfigured(
+        f"{name}: «{env[name][:40]}» không phải giá trị bật/tắt. Hãy ghi 1 hoặc 0 "
+        "(cũng nhận true/false, yes/no, on/off), hoặc bỏ trống để dùng mặc định."
+    )
+
 
 BASE_DIR = Path(__file__).resolve().parent
 WORK_DIR = Path(os.environ.get("OCOP_WORK_DIR", Path.cwd()))
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 SECRET_KEY = os.environ.get("OCOP_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = os.environ.get("OCOP_DEBUG", "1") == "1"
+# Empty is refused, not the default: "OCOP_DEBUG=" (a template's blank) meant production until now, and
+# must not turn debug pages on.
+DEBUG = env_bool("OCOP_DEBUG", True, empty_is_default=False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("OCOP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -46,16 +68,21 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Read whatever DEBUG is, so that a typo stops a laptop too, not only production.
+_hsts_subdomains = env_bool("OCOP_HSTS_SUBDOMAINS", True)
+_hsts_preload = env_bool("OCOP_HSTS_PRELOAD", True)
+_proxy_ssl_header = env_bool("OCOP_PROXY_SSL_HEADER", False)
+_ssl_redirect = env_bool("OCOP_SSL_REDIRECT", True)
 if not DEBUG:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("OCOP_HSTS_SECONDS", str(365 * 24 * 3600)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("OCOP_HSTS_SUBDOMAINS", "1") == "1"
-    SECURE_HSTS_PRELOAD = os.environ.get("OCOP_HSTS_PRELOAD", "1") == "1"
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _hsts_subdomains
+    SECURE_HSTS_PRELOAD = _hsts_preload
     # Behind a proxy that ends TLS: OCOP_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (the proxy must
     # set it, overwriting what the client sent). OCOP_SSL_REDIRECT=0 when the proxy redirects to HTTPS.
-    if os.environ.get("OCOP_PROXY_SSL_HEADER", "0") == "1":
+    if _proxy_ssl_header:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = os.environ.get("OCOP_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = _ssl_redirect
     if not SECURE_SSL_REDIRECT:
         SILENCED_SYSTEM_CHECKS = ["security.W008"]  # the proxy redirects, as declared
 
@@ -277,8 +304,8 @@ def _mailer(env) -> dict:
             "port": int(env["OCOP_EMAIL_PORT"]) if env.get("OCOP_EMAIL_PORT") else None,
             "username": env.get("OCOP_EMAIL_USER", ""),
             "password": env.get("OCOP_EMAIL_PASSWORD", ""),
-            "use_tls": env.get("OCOP_EMAIL_USE_TLS", "0") == "1",
-            "use_ssl": env.get("OCOP_EMAIL_USE_SSL", "0") == "1",
+            "use_tls": env_bool("OCOP_EMAIL_USE_TLS", False, env),
+            "use_ssl": env_bool("OCOP_EMAIL_USE_SSL", False, env),
         }
         if options["use_tls"] and options["use_ssl"]:
             raise ValueError("OCOP_EMAIL_USE_TLS và OCOP_EMAIL_USE_SSL: chỉ bật một trong hai.")
@@ -350,7 +377,10 @@ OCOP_SCAN_CACHE_BATCHES = int(os.environ.get("OCOP_SCAN_CACHE_BATCHES", "4096"))
 # "login=10/300". reset_mail counts the reset mails sent to one address (ocop/accounts/forms.py) and
 # report_stamp the fake reports about one stamp (ocop/traceability/services.py), not requests.
 OCOP_RATE_LIMITS = os.environ.get("OCOP_RATE_LIMITS", "")
-ratelimit.parse_limits(OCOP_RATE_LIMITS)  # a typo stops the start with a message, not the limits silently
+try:  # a typo stops the start with a message, not the limits silently
+    ratelimit.parse_limits(OCOP_RATE_LIMITS)
+except ratelimit.SettingError as e:
+    raise ImproperlyConfigured(e.message) from None
 # Which requests count against which limit: (limit, methods ("" = any), path regex, only with a query
 # string, counted per "ip" or per "user" — the token or logged-in user, else the address).
 OCOP_RATE_LIMIT_RULES = [
@@ -373,4 +403,7 @@ OCOP_RATE_LIMIT_CACHE = "default"
 # the client's address goes through ocop.core.throttle.client_address: rate limits, the login lockout, the
 # scan log's device identity and the fake reports.
 OCOP_TRUSTED_PROXIES = os.environ.get("OCOP_TRUSTED_PROXIES", "")
-ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)
+try:
+    ratelimit.parse_networks(OCOP_TRUSTED_PROXIES)
+except ratelimit.SettingError as e:
+    raise ImproperlyConfigured(e.message) from None

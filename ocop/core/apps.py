@@ -23,9 +23,12 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from django.db.models import fields
-        from django.utils.translation import gettext_lazy
+        from django.utils.translation import gettext, gettext_lazy
 
-        from . import throttle  # noqa: F401  (registers its deployment check of the trusted proxies)
+        from . import errors, throttle  # noqa: F401  (throttle registers its deployment check of the proxies)
+
+        # Errors of the pure modules carry a msgid and its parameters: translated where they are read.
+        errors.translate = gettext
 
         # Django 6.1's empty choice of every select (ModelChoiceField, a model field's choices) reads
         # "- Select an option -", a text its Vietnamese catalogue lacks. Django says to set it in ready();

@@ -3,6 +3,7 @@
 import datetime
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, OperationalError
 from django.utils.translation import gettext as _
@@ -32,6 +33,11 @@ def run(argv: list[str]) -> None:
         if "--traceback" in argv:
             raise
         sys.stderr.write(failure_message(exc) + "\n")
+        sys.exit(1)
+    except ImproperlyConfigured as exc:  # a setting the environment got wrong: its message names it
+        if "--traceback" in argv:
+            raise
+        sys.stderr.write(f"{exc}\n")
         sys.exit(1)
 
 

@@ -5,6 +5,8 @@ import ipaddress
 import math
 from dataclasses import dataclass
 
+from ocop.core.errors import OcopError, gettext_noop
+
 type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -42,6 +44,14 @@ DEFAULTS: dict[str, Limit] = {
 EXAMPLE = "scan=600/60,search=120/60,login=30/300,api=600/60"
 
 
+class SettingError(OcopError, ValueError):
+    """OCOP_RATE_LIMITS or OCOP_TRUSTED_PROXIES cannot be read: a stable code, params, and what to write.
+    (Read by settings.py at start-up, before translations load: said in Vietnamese there.)"""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(code, message, params=params)
+
+
 def parse_limits(text: str | None, defaults: dict[str, Limit] = DEFAULTS) -> dict[str, Limit]:
     """`OCOP_RATE_LIMITS`: empty → the defaults; "off" → no limit at all; otherwise comma-separated
     `name=requests/seconds` or `name=off` entries that replace the defaults one by one."""
@@ -52,9 +62,14 @@ def parse_limits(text: str | None, defaults: dict[str, Limit] = DEFAULTS) -> dic
     for item in filter(None, (part.strip() for part in text.split(","))):
         name, _, value = (s.strip() for s in item.partition("="))
         if name not in defaults:
-            raise ValueError(
-                f"OCOP_RATE_LIMITS: không có giới hạn tên '{name}' (có: {', '.join(defaults)}); "
-                f"ví dụ: {EXAMPLE}"
+            raise SettingError(
+                "rate_limit_unknown",
+                gettext_noop(
+                    "OCOP_RATE_LIMITS: không có giới hạn tên '%(name)s' (có: %(names)s); ví dụ: %(example)s"
+                ),
+                name=name,
+                names=", ".join(defaults),
+                example=EXAMPLE,
             )
         if value.lower() == "off":
             limits.pop(name, None)
@@ -65,9 +80,14 @@ def parse_limits(text: str | None, defaults: dict[str, Limit] = DEFAULTS) -> dic
         except ValueError:
             limit = None
         if limit is None or limit.requests < 1 or limit.seconds < 1:
-            raise ValueError(
-                f"OCOP_RATE_LIMITS: '{item}' phải có dạng tên=số_yêu_cầu/số_giây (số nguyên dương) hoặc "
-                f"tên=off; ví dụ: {EXAMPLE}"
+            raise SettingError(
+                "rate_limit_invalid",
+                gettext_noop(
+                    "OCOP_RATE_LIMITS: '%(item)s' phải có dạng tên=số_yêu_cầu/số_giây (số nguyên dương) hoặc "
+                    "tên=off; ví dụ: %(example)s"
+                ),
+                item=item,
+                example=EXAMPLE,
             )
         limits[name] = limit
     return limits
@@ -80,9 +100,13 @@ def parse_networks(text: str | None) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ValueError(
-                f"OCOP_TRUSTED_PROXIES: '{item}' không phải địa chỉ IP hay dải mạng "
-                "(ví dụ 10.0.0.5, 10.0.0.0/8)"
+            raise SettingError(
+                "trusted_proxy_invalid",
+                gettext_noop(
+                    "OCOP_TRUSTED_PROXIES: '%(item)s' không phải địa chỉ IP hay dải mạng (ví dụ 10.0.0.5, "
+                    "10.0.0.0/8)"
+                ),
+                item=item,
             ) from None
     return tuple(networks)
 

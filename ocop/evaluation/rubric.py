@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ocop.core.errors import OcopError
+from ocop.core.errors import OcopError, gettext_noop
 
 RUBRICS_DIR = Path(__file__).resolve().parent / "rubrics"
 CURRENT = "26/2026"
@@ -133,15 +133,17 @@ def load_sheet(set_number: int, rubric: str = CURRENT) -> Sheet:
     if rubric not in _DIRS:
         raise OcopError(
             "rubric_unknown",
-            f"Không có bộ tiêu chí «{rubric}». Có: {', '.join(versions())}.",
+            gettext_noop("Không có bộ tiêu chí «%(rubric)s». Có: %(versions)s."),
             field="rubric",
+            params={"rubric": rubric, "versions": ", ".join(versions())},
         )
     path = RUBRICS_DIR / _DIRS[rubric] / f"set_{int(set_number):02d}.json"
     if not path.is_file():
         raise OcopError(
             "set_unknown",
-            f"Bộ sản phẩm số {set_number} không có trong bộ tiêu chí {rubric} (cần số 1–26).",
+            gettext_noop("Bộ sản phẩm số %(set)s không có trong bộ tiêu chí %(rubric)s (cần số 1–26)."),
             field="set",
+            params={"set": set_number, "rubric": rubric},
         )
     return sheet_from_dict(json.loads(path.read_text(encoding="utf-8")))
 

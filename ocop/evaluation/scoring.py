@@ -8,7 +8,7 @@ unrounded means; rounding to 2 decimals is only for display (`as_dict`).
 import math
 from dataclasses import dataclass, field
 
-from ocop.core.errors import OcopError
+from ocop.core.errors import OcopError, gettext_noop
 
 from .rubric import Sheet
 
@@ -81,9 +81,52 @@ def _r(x: float) -> float | int:
 
 
 class AnswerError(OcopError):
-    """A member's answers do not fit the sheet (CLI exit status 2, API 422)."""
+    """A member's answers do not fit the sheet (CLI exit status 2, API 422). Carries a stable code and
+    params; the message is translated where it is read (ocop/core/errors.py)."""
 
     status = 422
+
+
+# Each message twice: alone (a self-assessment) and naming the council member (whole sentences translate).
+_MESSAGES = {
+    "answers_invalid": (
+        gettext_noop("Phiếu trả lời phải là một đối tượng {mã tiêu chí: điểm}."),
+        gettext_noop("Thành viên %(member)s: phiếu trả lời phải là một đối tượng {mã tiêu chí: điểm}."),
+    ),
+    "criterion_unknown": (
+        gettext_noop("Tiêu chí «%(criterion)s» không có trong phiếu bộ sản phẩm số %(set)s (%(rubric)s)."),
+        gettext_noop(
+            "Thành viên %(member)s: tiêu chí «%(criterion)s» không có trong phiếu bộ sản phẩm số %(set)s "
+            "(%(rubric)s)."
+        ),
+    ),
+    "criterion_missing": (
+        gettext_noop(
+            "Thiếu tiêu chí «%(criterion)s» (%(name)s); điểm được phép: %(allowed)s (0 = không chọn ý nào)."
+        ),
+        gettext_noop(
+            "Thành viên %(member)s: thiếu tiêu chí «%(criterion)s» (%(name)s); điểm được phép: %(allowed)s "
+            "(0 = không chọn ý nào)."
+        ),
+    ),
+    "points_invalid": (
+        gettext_noop(
+            "Tiêu chí «%(criterion)s» (%(name)s): %(given)s điểm không phải một lựa chọn; điểm được phép: "
+            "%(allowed)s."
+        ),
+        gettext_noop(
+            "Thành viên %(member)s: tiêu chí «%(criterion)s» (%(name)s): %(given)s điểm không phải một lựa "
+            "chọn; điểm được phép: %(allowed)s."
+        ),
+    ),
+}
+
+
+def _answer_error(code: str, member: int | None, params: dict, **kw) -> AnswerError:
+    alone, of_member = _MESSAGES[code]
+    if member is None:
+        return AnswerError(code, alone, params=params, **kw)
+    return AnswerError(code, of_member, params={**params, "member": member}, **kw)
 
 
 def _fmt(x: float) -> str:
@@ -93,16 +136,14 @@ def _fmt(x: float) -> str:
 def validate(sheet: Sheet, answers: dict, *, member: int | None = None) -> dict[str, float]:
     """Check one member's answers against the sheet: every criterion present, each value one of the
     criterion's option points (or 0), nothing unknown. Returns the answers as floats."""
-    who = f"Thành viên {member}: " if member is not None else ""
     if not isinstance(answers, dict):
-        raise AnswerError(
-            "answers_invalid", f"{who}phiếu trả lời phải là một đối tượng {{mã tiêu chí: điểm}}."
-        )
+        raise _answer_error("answers_invalid", member, {})
     unknown = sorted(k for k in answers if sheet.criterion(str(k)) is None)
     if unknown:
-        raise AnswerError(
+        raise _answer_error(
             "criterion_unknown",
-            f"{who}tiêu chí «{unknown[0]}» không có trong phiếu bộ sản phẩm số {sheet.set} ({sheet.rubric}).",
+            member,
+            {"criterion": str(unknown[0]), "set": sheet.set, "rubric": sheet.rubric},
             field=str(unknown[0]),
             details={"unknown": unknown},
         )
@@ -110,20 +151,20 @@ def validate(sheet: Sheet, answers: dict, *, member: int | None = None) -> dict[
     for c in sheet.criteria:
         allowed = ", ".join(_fmt(a) for a in c.allowed)
         if c.code not in answers:
-            raise AnswerError(
+            raise _answer_error(
                 "criterion_missing",
-                f"{who}thiếu tiêu chí «{c.code}» ({c.name}); điểm được phép: {allowed} "
-                "(0 = không chọn ý nào).",
+                member,
+                {"criterion": c.code, "name": c.name, "allowed": allowed},
                 field=c.code,
                 details={"criterion": c.code, "allowed": list(c.allowed)},
             )
         value = answers[c.code]
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
         if not ok or float(value) not in c.allowed:
-            raise AnswerError(
+            raise _answer_error(
                 "points_invalid",
-                f"{who}tiêu chí «{c.code}» ({c.name}): {value!r} điểm không phải một lựa chọn; "
-                f"điểm được phép: {allowed}.",
+                member,
+                {"criterion": c.code, "name": c.name, "given": repr(value), "allowed": allowed},
                 field=c.code,
                 details={"criterion": c.code, "given": value, "allowed": list(c.allowed)},
             )
@@ -171,7 +212,7 @@ def score(sheet: Sheet, members_answers: list[dict], rules: CouncilRules | None 
     """Score a council (or a single self-assessment) on one sheet."""
     rules = rules or CouncilRules()
     if not members_answers:
-        raise AnswerError("answers_missing", "Cần ít nhất một phiếu trả lời.")
+        raise AnswerError("answers_missing", gettext_noop("Cần ít nhất một phiếu trả lời."), params={})
     checked = [
         validate(sheet, a, member=i + 1 if len(members_answers) > 1 else None)
         for i, a in enumerate(members_answers)

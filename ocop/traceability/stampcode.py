@@ -17,6 +17,7 @@ import hmac
 from dataclasses import dataclass
 
 from ocop.core.codes import ALPHABET
+from ocop.core.errors import OcopError, gettext_noop
 
 BASE = len(ALPHABET)  # 31
 HALF_BITS = 19
@@ -31,8 +32,18 @@ _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _LETTERS = frozenset(ALPHABET)
 
 
-class CodeError(ValueError):
+class CodeError(OcopError, ValueError):
     """A text that is not a stamp code at all (wrong length or characters)."""
+
+    def __init__(self, text: str):
+        super().__init__(
+            "stamp_code_malformed",
+            gettext_noop(
+                "«%(text)s» không phải mã tem: mã tem có 14 ký tự, chữ in hoa và chữ số không gồm "
+                "0, 1, I, L, O (ví dụ ABCD-EFGH-JKMNPQ)."
+            ),
+            params={"text": text[:40]},
+        )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ never reach the database or the logs; only ids do.
 import re
 from dataclasses import dataclass
 
+from ocop.core.errors import OcopError, gettext_noop
+
 from .stampcode import StampCodec
 
 LEGACY_ID = "k1"
@@ -23,8 +25,12 @@ MIN_SECRET = 32
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,15}\Z")
 
 
-class StampKeyError(ValueError):
-    """OCOP_STAMP_KEYS or OCOP_STAMP_KEYS_RETIRED cannot be used (the message says what to fix)."""
+class StampKeyError(OcopError, ValueError):
+    """OCOP_STAMP_KEYS or OCOP_STAMP_KEYS_RETIRED cannot be used: a stable code, params, and a message
+    saying what to fix (translated where it is read)."""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(code, message, params=params)
 
 
 @dataclass(frozen=True)
@@ -37,25 +43,37 @@ class StampKey:
 class Keyring:
     def __init__(self, keys: list[tuple[str, str]], retired: set[str]):
         if not keys:
-            raise StampKeyError("OCOP_STAMP_KEYS không có khóa nào.")
+            raise StampKeyError("stamp_keys_empty", gettext_noop("OCOP_STAMP_KEYS không có khóa nào."))
         if len(keys) > MAX_KEYS:
             raise StampKeyError(
-                f"OCOP_STAMP_KEYS có {len(keys)} khóa, tối đa {MAX_KEYS}: bỏ khóa cũ nhất đã ngừng dùng."
+                "stamp_keys_too_many",
+                gettext_noop("OCOP_STAMP_KEYS có %(n)s khóa, tối đa %(max)s: bỏ khóa cũ nhất đã ngừng dùng."),
+                n=len(keys),
+                max=MAX_KEYS,
             )
         ids = [key_id for key_id, _secret in keys]
         if len(set(ids)) != len(ids):
-            raise StampKeyError("OCOP_STAMP_KEYS có mã khóa trùng nhau.")
+            raise StampKeyError(
+                "stamp_keys_duplicate", gettext_noop("OCOP_STAMP_KEYS có mã khóa trùng nhau.")
+            )
         unknown = retired - set(ids)
         if unknown:
             raise StampKeyError(
-                "OCOP_STAMP_KEYS_RETIRED nêu khóa không có trong OCOP_STAMP_KEYS: "
-                + ", ".join(sorted(unknown))
-                + ". Khóa ngừng dùng vẫn phải nằm trong OCOP_STAMP_KEYS để tem cũ còn đọc được."
+                "stamp_keys_retired_unknown",
+                gettext_noop(
+                    "OCOP_STAMP_KEYS_RETIRED nêu khóa không có trong OCOP_STAMP_KEYS: %(ids)s. "
+                    "Khóa ngừng dùng vẫn phải nằm trong OCOP_STAMP_KEYS để tem cũ còn đọc được."
+                ),
+                ids=", ".join(sorted(unknown)),
             )
         if ids[0] in retired:
             raise StampKeyError(
-                f"Khóa phát hành «{ids[0]}» (khóa đầu tiên của OCOP_STAMP_KEYS) không thể ngừng dùng: "
-                "tạo khóa mới bằng «ocop stamps rotate-key» trước."
+                "stamp_key_current_retired",
+                gettext_noop(
+                    "Khóa phát hành «%(id)s» (khóa đầu tiên của OCOP_STAMP_KEYS) không thể ngừng dùng: "
+                    "tạo khóa mới bằng «ocop stamps rotate-key» trước."
+                ),
+                id=ids[0],
             )
         self.keys = tuple(StampKey(k, StampCodec(s.encode()), k in retired) for k, s in keys)
         self.current = self.keys[0]
@@ -76,13 +94,22 @@ def parse_keys(text: str) -> list[tuple[str, str]]:
         key_id, secret = key_id.strip(), secret.strip()
         if not colon or not _ID.match(key_id):
             raise StampKeyError(
-                "OCOP_STAMP_KEYS phải có dạng «k2:<bí mật>,k1:<bí mật>»; mã khóa gồm chữ thường, số, "
-                f"- hoặc _ (tối đa 16 ký tự), không phải «{key_id[:20]}»."
+                "stamp_key_malformed",
+                gettext_noop(
+                    "OCOP_STAMP_KEYS phải có dạng «k2:<bí mật>,k1:<bí mật>»; mã khóa gồm chữ thường, số, "
+                    "- hoặc _ (tối đa 16 ký tự), không phải «%(id)s»."
+                ),
+                id=key_id[:20],
             )
         if len(secret) < MIN_SECRET:
             raise StampKeyError(
-                f"Bí mật của khóa «{key_id}» quá ngắn: cần ít nhất {MIN_SECRET} ký tự ngẫu nhiên "
-                "(«ocop stamps rotate-key» tạo sẵn)."
+                "stamp_key_short",
+                gettext_noop(
+                    "Bí mật của khóa «%(id)s» quá ngắn: cần ít nhất %(min)s ký tự ngẫu nhiên "
+                    "(«ocop stamps rotate-key» tạo sẵn)."
+                ),
+                id=key_id,
+                min=MIN_SECRET,
             )
         keys.append((key_id, secret))
     return keys
