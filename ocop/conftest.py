@@ -138,3 +138,10 @@ def producer_user(lai_chau_producer):
 @pytest.fixture
 def outsider(db):
     return _user("nguoingoai")
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Rows committed for real, seen by the threads of a race test on their own connections (PostgreSQL). A
+    transactional test before this one emptied every table at its end: the reference data comes back first."""
+    ensure_reference_data()

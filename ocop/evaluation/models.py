@@ -39,6 +39,32 @@ class State(models.TextChoices):
     NOT_RECOGNISED = "not_recognised", _("Không đạt")
 
 
+# The dossier workflow in one table: each step (audited as "dossier.<step>") with the states it starts from
+# and the state it leads to. services._move makes no other move; services._lock_for checks a step first.
+STEPS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({State.DRAFT, State.RETURNED}), State.SUBMITTED),
+    "resubmit": (frozenset({State.MORE_EVIDENCE}), State.REVIEW),
+    "forward": (frozenset({State.SUBMITTED}), State.FORWARDED),
+    "return": (frozenset({State.SUBMITTED}), State.RETURNED),
+    "intake": (frozenset({State.FORWARDED}), State.REVIEW),
+    "request_evidence": (frozenset({State.REVIEW}), State.MORE_EVIDENCE),
+    "assign": (frozenset({State.REVIEW, State.CENTRAL}), State.IN_ROUND),
+    "scored": (frozenset({State.IN_ROUND}), State.SCORED),
+    "recognised": (frozenset({State.SCORED}), State.RECOGNISED),
+    "not_recognised": (frozenset({State.SCORED}), State.NOT_RECOGNISED),
+    "forward_central": (frozenset({State.SCORED}), State.CENTRAL),
+}
+# The same table read from each state: where a dossier may go next.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    state: frozenset(to for starts, to in STEPS.values() if state in starts) for state in State.values
+}
+# The states in which the producer still edits the dossier (self-assessment, evidence) and may file it.
+EDITABLE = (State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+# The states a dossier ends in (no move out of them; recognised first, reporting.sql relies on the order).
+# Before them a dossier is open: a product has at most one open dossier (the constraint on Dossier).
+DECIDED = (State.RECOGNISED, State.NOT_RECOGNISED)
+
+
 class DossierQuerySet(RegionQuerySet):
     scope_paths = {
         "province": "product__commune__province_id",
@@ -62,6 +88,13 @@ class Round(models.Model):
         OPEN = "open", _("Đang nhận hồ sơ")
         SCORING = "scoring", _("Đang chấm")
         CLOSED = "closed", _("Đã khóa kết quả")
+
+    # A round's steps: the first dossier assigned starts the scoring; closing stores the results for good.
+    TRANSITIONS = {
+        Status.OPEN: frozenset({Status.SCORING, Status.CLOSED}),
+        Status.SCORING: frozenset({Status.CLOSED}),
+        Status.CLOSED: frozenset(),
+    }
 
     public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
     name = models.CharField(_("tên đợt"), max_length=200)
@@ -150,6 +183,14 @@ class Dossier(models.Model):
         verbose_name = _("hồ sơ đánh giá")
         verbose_name_plural = _("hồ sơ đánh giá")
         ordering = ["-updated_at", "-id"]
+        constraints = [
+            # A double submit must not open two dossiers for one product (services.dossier_create).
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=~models.Q(state__in=[s.value for s in DECIDED]),
+                name="one_open_dossier_per_product",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} · {self.product}"
@@ -337,10 +378,6 @@ def snapshot_of(product, product_set=None) -> dict:
         "set_number": product_set.number,
         "set_name": product_set.name,
     }
-
-
-# The states a dossier ends in; before them a re-evaluation is under way (reporting.sql says it in SQL too).
-DECIDED = (State.RECOGNISED, State.NOT_RECOGNISED)
 
 
 def reevaluations_under_way():

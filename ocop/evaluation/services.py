@@ -19,6 +19,8 @@ from ocop.registry.models import Product, ProductSet
 
 from .models import (
     DECIDED,
+    EDITABLE,
+    STEPS,
     VALIDITY_MONTHS,
     Certificate,
     Dossier,
@@ -57,26 +59,46 @@ def _require(actor, dossier: Dossier, roles: set) -> None:
         _deny()
 
 
-def _state(dossier: Dossier, *allowed: str) -> None:
-    """Check the state as stored now (row locked until the transaction ends), not as last seen."""
-    if dossier.pk:
-        dossier.refresh_from_db(from_queryset=Dossier.objects.select_for_update())
-    if dossier.state not in allowed:
-        raise OcopError(
-            "wrong_state",
-            _("Hồ sơ đang ở bước «%(state)s», không thực hiện được thao tác này.")
-            % {"state": dossier.get_state_display()},
-        )
+def _wrong_state(dossier: Dossier) -> OcopError:
+    return OcopError(
+        "wrong_state",
+        _("Hồ sơ đang ở bước «%(state)s», không thực hiện được thao tác này.")
+        % {"state": dossier.get_state_display()},
+    )
 
 
-def _move(dossier: Dossier, actor, state: str, action: str, note: str = "", **fields) -> Dossier:
+def _lock(dossier: Dossier) -> None:
+    """Read the dossier as stored now, its row locked until the transaction ends, not as last seen."""
+    dossier.refresh_from_db(from_queryset=Dossier.objects.select_for_update())
+
+
+def _lock_for(dossier: Dossier, *steps: str) -> None:
+    """Lock the dossier and check that one of the workflow `steps` (models.STEPS) may start from its
+    state now, before the other checks of the service."""
+    _lock(dossier)
+    if not any(dossier.state in STEPS[step][0] for step in steps):
+        raise _wrong_state(dossier)
+
+
+def _lock_in(dossier: Dossier, states=EDITABLE) -> None:
+    """Lock the dossier for a change that keeps its state (self-assessment, evidence, a score sheet)."""
+    _lock(dossier)
+    if dossier.state not in states:
+        raise _wrong_state(dossier)
+
+
+def _move(dossier: Dossier, actor, step: str, note: str = "", **fields) -> Dossier:
+    """Take a locked dossier one step along the workflow table (models.STEPS), with its audit entry."""
+    starts, state = STEPS[step]
+    if dossier.state not in starts:
+        raise _wrong_state(dossier)
     before = {"state": dossier.state, **{k: getattr(dossier, k) for k in fields}}
     dossier.state = state
     for k, v in fields.items():
         setattr(dossier, k, v)
     dossier.save()
     after = {"state": state, **fields}
-    audit_entry(dossier, actor=actor, action=f"dossier.{action}", before=before, after=after, note=note)
+    audit_entry(dossier, actor=actor, action=f"dossier.{step}", before=before, after=after, note=note)
     return dossier
 
 
@@ -135,14 +157,28 @@ def check_kind(product: Product, kind: str, today: datetime.date | None = None) 
             )
 
 
+def _has_open_dossier(product: Product) -> bool:
+    return Dossier.objects.filter(product=product).exclude(state__in=DECIDED).exists()
+
+
+def _dossier_open() -> OcopError:
+    return OcopError("dossier_open", _("Sản phẩm này đã có một hồ sơ đang xử lý."))
+
+
+@transaction.atomic
 def dossier_create(
     *, actor, product: Product, kind: str = Kind.FIRST, today: datetime.date | None = None
 ) -> Dossier:
+    """Open a dossier for the product (Mẫu 01): one open dossier per product at a time."""
     if actor is not None:
         if _role(actor) not in {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL}:
             _deny()
         if not Product.objects.visible_to(actor).filter(pk=product.pk).exists():
             _deny()
+    # Locked: a second submit of the same form waits here, then finds the first one's dossier.
+    product = Product.objects.select_for_update(of=("self",)).select_related("product_set__taxonomy").get(
+        pk=product.pk
+    )
     if kind not in Kind.values:
         raise OcopError("kind_invalid", _("Loại đăng ký không hợp lệ."), field="kind")
     check_kind(product, kind, today)
@@ -155,12 +191,15 @@ def dossier_create(
             ),
             field="product_set",
         )
-    open_ = Dossier.objects.filter(product=product).exclude(state__in=DECIDED)
-    if open_.exists():
-        raise OcopError("dossier_open", _("Sản phẩm này đã có một hồ sơ đang xử lý."))
-    dossier = Dossier.objects.create(
-        product=product, kind=kind, rubric=CURRENT, set_number=product.product_set.number
-    )
+    if _has_open_dossier(product):
+        raise _dossier_open()
+    try:
+        with transaction.atomic():  # the constraint, should a writer ever skip the lock
+            dossier = Dossier.objects.create(
+                product=product, kind=kind, rubric=CURRENT, set_number=product.product_set.number
+            )
+    except IntegrityError:
+        raise _dossier_open() from None
     audit_entry(dossier, actor=actor, action="dossier.create", after={"kind": kind, "product": str(product)})
     return dossier
 
@@ -169,7 +208,7 @@ def dossier_create(
 def self_assessment_save(*, actor, dossier: Dossier, answers: dict) -> Dossier:
     """Save the producer's self-assessment; may be partial while drafting, each value must be an option."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
-    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    _lock_in(dossier)
     sheet = load_sheet(dossier.set_number, dossier.rubric)
     filled = {c.code: answers.get(c.code, 0) for c in sheet.criteria}
     clean = validate(sheet, filled)
@@ -186,14 +225,14 @@ def self_assessment_save(*, actor, dossier: Dossier, answers: dict) -> Dossier:
 def dossier_submit(*, actor, dossier: Dossier, today: datetime.date | None = None) -> Dossier:
     """Producer files the dossier with the commune (or answers a request for more evidence)."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
-    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    _lock_for(dossier, "submit", "resubmit")
     if not dossier.self_answers:
         raise OcopError("self_assessment_missing", _("Hãy tự chấm điểm (Mẫu 02) trước khi nộp hồ sơ."))
     if dossier.state == State.MORE_EVIDENCE:
-        return _move(dossier, actor, State.REVIEW, "resubmit")
+        return _move(dossier, actor, "resubmit")
     today = today or timezone.localdate()
     due = add_working_days(today, COMMUNE_WORKING_DAYS, holidays())
-    return _move(dossier, actor, State.SUBMITTED, "submit", submitted_at=timezone.now(), commune_due=due)
+    return _move(dossier, actor, "submit", submitted_at=timezone.now(), commune_due=due)
 
 
 @transaction.atomic
@@ -202,7 +241,7 @@ def evidence_add(*, actor, dossier: Dossier, criterion: str, file, note: str = "
     or bytes (`name`: the uploaded name, for display). Checked by core.private: size limit, type from the
     bytes, PDFs without active content, images re-encoded; stored privately under a random name."""
     _require(actor, dossier, {Role.PRODUCER, Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
-    _state(dossier, State.DRAFT, State.RETURNED, State.MORE_EVIDENCE)
+    _lock_in(dossier)
     sheet = load_sheet(dossier.set_number, dossier.rubric)
     if sheet.criterion(criterion.strip()) is None:
         raise OcopError(
@@ -249,7 +288,7 @@ def _clean_report(report: dict) -> dict:
 @transaction.atomic
 def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note: str = "") -> Dossier:
     _require(actor, dossier, {Role.COMMUNE, Role.PROVINCE, Role.NATIONAL})
-    _state(dossier, State.SUBMITTED)
+    _lock_for(dossier, "forward", "return")
     report = _clean_report(report)
     note = bounds.clean(AuditEntry, "note", note)  # kept in the audit entry, as the reason given
     if forward:
@@ -263,10 +302,10 @@ def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note
                 ),
                 details=missing,
             )
-        return _move(dossier, actor, State.FORWARDED, "forward", note=note, commune_report=report)
+        return _move(dossier, actor, "forward", note=note, commune_report=report)
     if not note:
         raise OcopError("note_required", _("Hãy ghi lý do trả hồ sơ để chủ thể bổ sung."), field="note")
-    return _move(dossier, actor, State.RETURNED, "return", note=note, commune_report=report)
+    return _move(dossier, actor, "return", note=note, commune_report=report)
 
 
 # --- Province: intake, advisory review ---------------------------------------------------------------
@@ -275,22 +314,22 @@ def commune_screen(*, actor, dossier: Dossier, forward: bool, report: dict, note
 @transaction.atomic
 def province_intake(*, actor, dossier: Dossier) -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
-    _state(dossier, State.FORWARDED)
+    _lock_for(dossier, "intake")
     if dossier.kind == Kind.REEVALUATION:
         due = timezone.localdate() + datetime.timedelta(days=REEVALUATION_DAYS)
-        return _move(dossier, actor, State.REVIEW, "intake", decision_due=due)
-    return _move(dossier, actor, State.REVIEW, "intake")
+        return _move(dossier, actor, "intake", decision_due=due)
+    return _move(dossier, actor, "intake")
 
 
 @transaction.atomic
 def advisory_request(*, actor, dossier: Dossier, text: str, criterion: str = "") -> Dossier:
     _require(actor, dossier, {Role.PROVINCE, Role.ADVISORY, Role.NATIONAL})
-    _state(dossier, State.REVIEW)
+    _lock_for(dossier, "request_evidence")
     text = bounds.clean(dossier.reviews.model, "text", text)
     if not text:
         raise OcopError("note_required", _("Hãy ghi rõ minh chứng cần bổ sung."), field="text")
     dossier.reviews.create(type="request", criterion=criterion, text=text, author=actor)
-    return _move(dossier, actor, State.MORE_EVIDENCE, "request_evidence", note=text[:300])
+    return _move(dossier, actor, "request_evidence", note=text[:300])
 
 
 # --- Rounds and councils --------------------------------------------------------------------------
@@ -312,6 +351,7 @@ def legal_round_dates(year: int, half: int, level: str = Round.Level.PROVINCE) -
     )
 
 
+@transaction.atomic
 def round_create(
     *,
     actor,
@@ -359,6 +399,28 @@ def _require_round(actor, rnd: Round) -> None:
         _deny()
     if p.role == Role.PROVINCE and rnd.province_id != p.province_id:
         _deny()
+
+
+def _round_locked(rnd: Round) -> Round:
+    """The round as stored now (read again into `rnd`), its row locked until the transaction ends. Every
+    write to a round, its council, its dossiers' rounds or their sheets takes this lock first (then the
+    dossier's): round_close reads the sheets under it, so none lands between its reading and its storing."""
+    rnd.refresh_from_db(from_queryset=Round.objects.select_for_update())
+    return rnd
+
+
+def _round_closed(rnd: Round, message: str = "") -> None:
+    if rnd.status == Round.Status.CLOSED:
+        raise OcopError("round_closed", message or _("Đợt đánh giá đã khóa."))
+
+
+def _round_move(rnd: Round, status: str) -> None:
+    """Move a locked round along Round.TRANSITIONS."""
+    if status not in Round.TRANSITIONS[rnd.status]:
+        _round_closed(rnd)
+        raise OcopError("round_state", _("Đợt đánh giá không chuyển được sang bước này."))
+    rnd.status = status
+    rnd.save(update_fields=["status"])
 
 
 def _seat_conflicts(users, producer_ids) -> list:
@@ -421,9 +483,8 @@ def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
     """Seat the round's council (the chair among them), replacing the one before. Who may sit: check_seats."""
     _require_round(actor, rnd)
     # Locked: a dossier assigned to the round meanwhile is checked against these seats (round_assign).
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
-    if rnd.status == Round.Status.CLOSED:
-        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    rnd = _round_locked(rnd)
+    _round_closed(rnd)
     if chair not in members:
         members = [chair, *members]
     members = list(dict.fromkeys(members))
@@ -444,10 +505,9 @@ def council_set(*, actor, rnd: Round, members: list, chair) -> Round:
 @transaction.atomic
 def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
     _require_round(actor, rnd)
-    _state(dossier, State.REVIEW, State.CENTRAL)
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)  # the seats cannot change under this check
-    if rnd.status == Round.Status.CLOSED:
-        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    rnd = _round_locked(rnd)  # the seats cannot change under this check; the round before the dossier
+    _lock_for(dossier, "assign")
+    _round_closed(rnd)
     if rnd.level == Round.Level.PROVINCE and dossier.product.commune.province_id != rnd.province_id:
         raise OcopError("round_province", _("Hồ sơ không thuộc tỉnh của đợt đánh giá này."))
     seated_users = [s.user for s in rnd.seats.select_related("user__profile")]
@@ -462,9 +522,8 @@ def round_assign(*, actor, rnd: Round, dossier: Dossier) -> Dossier:
             % {"user": conflicted[0].username, "producer": dossier.product.producer},
         )
     if rnd.status == Round.Status.OPEN:
-        rnd.status = Round.Status.SCORING
-        rnd.save(update_fields=["status"])
-    return _move(dossier, actor, State.IN_ROUND, "assign", round=rnd)
+        _round_move(rnd, Round.Status.SCORING)
+    return _move(dossier, actor, "assign", round=rnd)
 
 
 # --- Members score online -------------------------------------------------------------------------
@@ -478,12 +537,16 @@ def seated(user, dossier: Dossier) -> bool:
 def sheet_submit(*, actor, dossier: Dossier, answers: dict) -> ScoreSheet:
     """A council member submits their sheet, once. Concurrent or repeated submissions cannot both land."""
     with transaction.atomic():
+        # The round first (as round_close takes it), then the dossier: a sheet lands before the round
+        # closes, and is in its results, or after, and is refused.
+        round_id = Dossier.objects.filter(pk=dossier.pk).values_list("round_id", flat=True).first()
+        rnd = Round.objects.select_for_update().get(pk=round_id) if round_id else None
         d = Dossier.objects.select_for_update(of=("self",)).select_related("round").get(pk=dossier.pk)
-        if not seated(actor, d):
+        if d.round_id != round_id or not seated(actor, d):  # moved to another round meanwhile: not seen
             _deny()
-        _state(d, State.IN_ROUND)
-        if d.round.status == Round.Status.CLOSED:
-            raise OcopError("round_closed", _("Đợt đánh giá đã khóa, không nhận phiếu chấm."))
+        _lock_in(d, (State.IN_ROUND,))
+        if rnd is not None:
+            _round_closed(rnd, _("Đợt đánh giá đã khóa, không nhận phiếu chấm."))
         sheet = load_sheet(d.set_number, d.rubric)
         clean = validate(sheet, answers)
         total = sum(clean.values())
@@ -515,11 +578,14 @@ def round_results(rnd: Round) -> list[dict]:
     return out
 
 
+@transaction.atomic
 def round_close(*, actor, rnd: Round) -> list[dict]:
     """Lock the round: store each dossier's council result. Refused while a dossier lacks a quorum."""
     _require_round(actor, rnd)
-    if rnd.status == Round.Status.CLOSED:
-        raise OcopError("round_closed", _("Đợt đánh giá đã khóa."))
+    # Locked before reading the sheets: a sheet submitted meanwhile waits, then finds the round closed.
+    rnd = _round_locked(rnd)
+    _round_closed(rnd)
+    list(rnd.dossiers.select_for_update().order_by("pk"))  # and the dossiers, whose results are stored
     rows = round_results(rnd)
     lacking = [r["dossier"].public_id for r in rows if not r["quorum"]]
     if lacking:
@@ -529,20 +595,18 @@ def round_close(*, actor, rnd: Round) -> list[dict]:
             % {"q": int(float(rnd.quorum) * 100), "ids": ", ".join(lacking)},
             details=lacking,
         )
-    with transaction.atomic():
-        for row in rows:
-            r = row["result"]
-            data = {
-                **r.as_dict(),
-                "member_totals": r.member_totals,
-                "spread": round(r.spread, 2),
-                "spread_exceeded": r.spread_exceeded,
-                "level": rnd.level,
-            }
-            _move(row["dossier"], actor, State.SCORED, "scored", result=data)
-        rnd.status = Round.Status.CLOSED
-        rnd.save(update_fields=["status"])
-        audit_entry(rnd, actor=actor, action="round.close", after={"dossiers": len(rows)})
+    for row in rows:
+        r = row["result"]
+        data = {
+            **r.as_dict(),
+            "member_totals": r.member_totals,
+            "spread": round(r.spread, 2),
+            "spread_exceeded": r.spread_exceeded,
+            "level": rnd.level,
+        }
+        _move(row["dossier"], actor, "scored", result=data)
+    _round_move(rnd, Round.Status.CLOSED)
+    audit_entry(rnd, actor=actor, action="round.close", after={"dossiers": len(rows)})
     return rows
 
 
@@ -556,7 +620,7 @@ def decision_record(
     """The Chairman's (3★/4★) or the Minister's (5★) decision. A provincial ≥90 result goes to the
     central round instead; below 3★ the product is not recognised."""
     _require(actor, dossier, {Role.PROVINCE, Role.NATIONAL})
-    _state(dossier, State.SCORED)
+    _lock_for(dossier, "recognised", "not_recognised", "forward_central")
     result = dossier.result
     if result.get("spread_exceeded"):
         raise OcopError(
@@ -568,9 +632,9 @@ def decision_record(
         )
     star, level = result["star"], result.get("level", Round.Level.PROVINCE)
     if not result["certifiable"]:
-        return _move(dossier, actor, State.NOT_RECOGNISED, "not_recognised", note=f"{number} {date:%d/%m/%Y}")
+        return _move(dossier, actor, "not_recognised", note=f"{number} {date:%d/%m/%Y}")
     if star == 5 and level == Round.Level.PROVINCE:
-        return _move(dossier, actor, State.CENTRAL, "forward_central", note=f"{number} {date:%d/%m/%Y}")
+        return _move(dossier, actor, "forward_central", note=f"{number} {date:%d/%m/%Y}")
     if star == 5 and _role(actor) not in (None, Role.NATIONAL):
         _deny()
     if not number.strip():
@@ -586,6 +650,7 @@ def decision_record(
     return dossier
 
 
+@transaction.atomic
 def certificate_issue(
     *,
     actor,
@@ -595,52 +660,64 @@ def certificate_issue(
     decision_date: datetime.date,
     number: str = "",
 ) -> Certificate:
-    product = dossier.product
+    """Issue the certificate of a scored dossier (decision_record calls it) and record the star on the
+    product. The dossier is locked (_lock_for) before its state is checked; the product before its update."""
+    _lock_for(dossier, "recognised")
+    product = Product.objects.select_for_update(of=("self",)).get(pk=dossier.product_id)
     number = (
         number.strip() or f"OCOP-{product.commune.province_id:02d}-{decision_date.year}-{dossier.public_id}"
     )
     evaluated = product.product_set
     if evaluated.number != dossier.set_number:
         evaluated = ProductSet.objects.filter(taxonomy__current=True, number=dossier.set_number).first()
-    with transaction.atomic():
-        if Certificate.objects.filter(number=number).exists():
-            raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
-        cert = Certificate.objects.create(
-            **snapshot_of(product, evaluated),
-            number=number,
-            product=product,
-            dossier=dossier,
-            star=star,
-            score=dossier.result.get("total"),
-            decision_number=decision_number,
-            decision_date=decision_date,
-            issued_on=decision_date,
-            valid_until=add_months(decision_date, VALIDITY_MONTHS),
-        )
-        before = {"star": product.star, "decision_number": product.decision_number}
-        product.star, product.decision_number = star, decision_number
-        product.decision_date, product.year = decision_date, decision_date.year
-        product.save(update_fields=["star", "decision_number", "decision_date", "year"])
-        audit_entry(
-            product,
-            actor=actor,
-            action="product.recognised",
-            before=before,
-            after={"star": star, "decision_number": decision_number},
-        )
-        audit_entry(
-            cert,
-            actor=actor,
-            action="certificate.issue",
-            after={
-                "number": number,
-                "star": star,
-                "valid_until": cert.valid_until.isoformat(),
-                "product_name": cert.product_name,
-            },
-        )
-        _move(dossier, actor, State.RECOGNISED, "recognised", note=decision_number)
+    cert = _certificate_create(
+        number=number,
+        **snapshot_of(product, evaluated),
+        product=product,
+        dossier=dossier,
+        star=star,
+        score=dossier.result.get("total"),
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issued_on=decision_date,
+        valid_until=add_months(decision_date, VALIDITY_MONTHS),
+    )
+    before = {"star": product.star, "decision_number": product.decision_number}
+    product.star, product.decision_number = star, decision_number
+    product.decision_date, product.year = decision_date, decision_date.year
+    product.save(update_fields=["star", "decision_number", "decision_date", "year"])
+    audit_entry(
+        product,
+        actor=actor,
+        action="product.recognised",
+        before=before,
+        after={"star": star, "decision_number": decision_number},
+    )
+    audit_entry(
+        cert,
+        actor=actor,
+        action="certificate.issue",
+        after={
+            "number": number,
+            "star": star,
+            "valid_until": cert.valid_until.isoformat(),
+            "product_name": cert.product_name,
+        },
+    )
+    _move(dossier, actor, "recognised", note=decision_number)
     return cert
+
+
+def _certificate_create(*, number: str, **fields) -> Certificate:
+    """A certificate under a number not yet used; two writers racing for one number get the same error."""
+    taken = OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
+    if Certificate.objects.filter(number=number).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(number=number, **fields)
+    except IntegrityError:
+        raise taken from None
 
 
 @transaction.atomic
@@ -659,11 +736,9 @@ def certificate_record(
         _deny()
     if star not in (3, 4, 5):
         raise OcopError("star_invalid", _("Chỉ sản phẩm 3, 4, 5 sao được cấp giấy chứng nhận."), field="star")
-    if Certificate.objects.filter(number=number).exists():
-        raise OcopError("certificate_number_taken", _("Số giấy chứng nhận «%s» đã dùng.") % number)
-    cert = Certificate.objects.create(
-        **snapshot_of(product),
+    cert = _certificate_create(
         number=number,
+        **snapshot_of(product),
         product=product,
         star=star,
         decision_number=decision_number,
@@ -685,9 +760,13 @@ def certificate_record(
     return cert
 
 
+@transaction.atomic
 def certificate_revoke(
     *, actor, certificate: Certificate, ground: str, decision: str, date: datetime.date
 ) -> Certificate:
+    """Revoke a certificate (QĐ 26/2026 Điều 9): once, by the province (3★, 4★) or the Minister (5★)."""
+    # Locked and read again: of two revocations at once, the second finds the first one's.
+    certificate.refresh_from_db(from_queryset=Certificate.objects.select_for_update())
     if actor is not None:
         role = _role(actor)
         in_scope = Certificate.objects.visible_to(actor).filter(pk=certificate.pk).exists()

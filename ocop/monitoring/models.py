@@ -125,6 +125,14 @@ class Finding(models.Model):
         ESCALATED = "escalated", _("Đã đề nghị thu hồi")
         REVOKED = "revoked", _("Đã thu hồi giấy chứng nhận")
 
+    # A finding's steps: fixed (the follow-up visit), or proposed for revocation and then revoked.
+    TRANSITIONS = {
+        Status.OPEN: frozenset({Status.RESOLVED, Status.ESCALATED}),
+        Status.ESCALATED: frozenset({Status.REVOKED}),
+        Status.RESOLVED: frozenset(),
+        Status.REVOKED: frozenset(),
+    }
+
     public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
     product = models.ForeignKey(

@@ -36,7 +36,19 @@ def _province_of(finding: Finding) -> int:
 
 
 def _locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().select_related("inspection__campaign").get(pk=finding.pk)
+    return Finding.objects.select_for_update(of=("self",)).select_related("inspection__campaign").get(
+        pk=finding.pk
+    )
+
+
+def _may_move(finding: Finding, status: str, code: str, message: str) -> None:
+    """The locked finding may still move to `status` (Finding.TRANSITIONS), else the service's error."""
+    if status not in Finding.TRANSITIONS[finding.status]:
+        raise OcopError(code, message)
+
+
+def _closed() -> str:
+    return _("Phát hiện này không còn chờ khắc phục.")
 
 
 # --- Campaigns and visits --------------------------------------------------------------------------
@@ -79,6 +91,7 @@ def campaign_create(
 @transaction.atomic
 def inspection_plan(*, actor, campaign: Campaign, producer: Producer, planned_on=None) -> Inspection:
     """Add a producer to the campaign."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one plan per producer, even at once
     require_role(actor, campaign.province_id, OFFICE)
     if producer.commune.province_id != campaign.province_id:
         raise OcopError("producer_outside", _("Chủ thể không thuộc tỉnh của đợt kiểm tra."), field="producer")
@@ -198,8 +211,7 @@ def finding_respond(*, actor, finding: Finding, text: str) -> Finding:
     p = profile_of(actor)
     if p is None or p.role != Role.PRODUCER or p.producer_id != finding.inspection.producer_id:
         _deny()
-    if finding.status != Finding.Status.OPEN:
-        raise OcopError("finding_closed", _("Phát hiện này không còn chờ khắc phục."))
+    _may_move(finding, Finding.Status.RESOLVED, "finding_closed", _closed())  # still to be fixed
     text = bounds.clean(Finding, "response", text, field="text")
     if not text:
         raise OcopError("response_required", _("Ghi những việc đã khắc phục."), field="text")
@@ -217,8 +229,7 @@ def finding_followup(
     passed, which allows the escalation)."""
     finding = _locked(finding)
     require_role(actor, _province_of(finding), FIELD)
-    if finding.status != Finding.Status.OPEN:
-        raise OcopError("finding_closed", _("Phát hiện này không còn chờ khắc phục."))
+    _may_move(finding, Finding.Status.RESOLVED, "finding_closed", _closed())
     if visited_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra lại không được sau hôm nay."), field="visited_on")
     note = bounds.clean(FollowUp, "note", note)
@@ -255,8 +266,12 @@ def finding_escalate(
     finding = _locked(finding)
     require_role(actor, _province_of(finding), OFFICE)
     today = today or timezone.localdate()
-    if finding.status != Finding.Status.OPEN:
-        raise OcopError("finding_closed", _("Chỉ đề nghị thu hồi với phát hiện đang chờ khắc phục."))
+    _may_move(
+        finding,
+        Finding.Status.ESCALATED,
+        "finding_closed",
+        _("Chỉ đề nghị thu hồi với phát hiện đang chờ khắc phục."),
+    )
     if finding.severity != Finding.Severity.CRITICAL and today <= finding.due:
         raise OcopError(
             "not_overdue",
@@ -304,8 +319,9 @@ def finding_revoke(*, actor, finding: Finding, decision: str, date: datetime.dat
     service (which enforces who may revoke: the province for 3★/4★, the Minister for 5★)."""
     finding = _locked(finding)
     require_role(actor, _province_of(finding), OFFICE)
-    if finding.status != Finding.Status.ESCALATED:
-        raise OcopError("not_escalated", _("Cần đề nghị thu hồi trước khi ghi quyết định."))
+    _may_move(
+        finding, Finding.Status.REVOKED, "not_escalated", _("Cần đề nghị thu hồi trước khi ghi quyết định.")
+    )
     evaluation.certificate_revoke(
         actor=actor, certificate=finding.certificate, ground=finding.ground, decision=decision, date=date
     )
@@ -374,6 +390,9 @@ def sales_point_check(
     """One of the two checks of the year's half, scored (effectiveness.py); a second check in the same half
     is refused (correct the first instead — my choice, so the history has one line per half)."""
     require_role(actor, sales_point.commune.province_id, FIELD)
+    sales_point = SalesPoint.objects.select_for_update(of=("self",)).select_related("commune").get(
+        pk=sales_point.pk
+    )
     if checked_on > timezone.localdate():
         raise OcopError("date_future", _("Ngày kiểm tra không được sau hôm nay."), field="checked_on")
     try:

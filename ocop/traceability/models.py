@@ -200,6 +200,8 @@ class ScanAlert(models.Model):
         OPEN = "open", _("Chưa xử lý")
         CLOSED = "closed", _("Đã xử lý")
 
+    TRANSITIONS = {Status.OPEN: frozenset({Status.CLOSED}), Status.CLOSED: frozenset()}
+
     public_id = models.CharField(_("mã"), max_length=12, unique=True, default=_public_id, editable=False)
     product = models.ForeignKey(
         "registry.Product",

@@ -79,7 +79,9 @@ def _check_product(actor, product: Product) -> None:
 
 
 def _require_live_certificate(product: Product, today: datetime.date) -> Certificate:
-    cert = Certificate.objects.speaking_for(product)
+    """The product's certificate, locked until the transaction ends: a revocation waits for the stamps
+    being issued or activated on it, and those that come after it are refused."""
+    cert = Certificate.objects.select_for_update().speaking_for(product)
     status = cert.status(today) if cert else None
     if status not in LIVE_STATUSES:
         why = {
@@ -132,6 +134,7 @@ def _check_dates(produced: datetime.date, expires: datetime.date | None, today: 
         raise OcopError("expires_before_produced", _("Hạn sử dụng phải sau ngày sản xuất."), field="expires")
 
 
+@transaction.atomic
 def lot_create(
     *,
     actor,
@@ -146,29 +149,36 @@ def lot_create(
     _check_dates(produced, expires, timezone.localdate())
     if quantity is not None and quantity < 1:
         raise OcopError("quantity_invalid", _("Số lượng phải là số nguyên dương."), field="quantity")
-    with transaction.atomic():
-        if Lot.objects.filter(product=product, code=code).exists():
-            raise OcopError("lot_exists", _("Sản phẩm này đã có lô «%s».") % code, field="lot")
-        lot = Lot.objects.create(
-            product=product,
-            code=code,
-            produced=produced,
-            expires=expires,
-            quantity=quantity,
-            created_by=actor,
-        )
-        audit_entry(
-            lot,
-            actor=actor,
-            action="lot.create",
-            after={"product": product.name, "code": code, "produced": produced, "expires": expires},
-        )
+    exists = OcopError("lot_exists", _("Sản phẩm này đã có lô «%s».") % code, field="lot")
+    if Lot.objects.filter(product=product, code=code).exists():
+        raise exists
+    try:
+        with transaction.atomic():  # two writers racing for one code: the constraint decides
+            lot = Lot.objects.create(
+                product=product,
+                code=code,
+                produced=produced,
+                expires=expires,
+                quantity=quantity,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise exists from None
+    audit_entry(
+        lot,
+        actor=actor,
+        action="lot.create",
+        after={"product": product.name, "code": code, "produced": produced, "expires": expires},
+    )
     return lot
 
 
+@transaction.atomic
 def trace_event_add(
     *, actor, lot: Lot, kind: str, occurred_on: datetime.date, place: str, actor_name: str, note: str = ""
 ) -> TraceEvent:
+    """Add a step (harvest, processing, packing…) to a lot's story, with its audit entry."""
+    lot = Lot.objects.select_for_update(of=("self",)).select_related("product").get(pk=lot.pk)
     _check_product(actor, lot.product)
     if kind not in TraceEvent.Kind.values:
         raise OcopError("kind_invalid", _("Công đoạn không hợp lệ."), field="kind")
@@ -202,6 +212,7 @@ def trace_event_add(
 # --- stamps --------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def stamps_issue(*, actor, product: Product, count: int) -> StampBatch:
     """Reserve `count` consecutive positions of the global sequence: one row, whatever the count."""
     _check_product(actor, product)
@@ -213,23 +224,22 @@ def stamps_issue(*, actor, product: Product, count: int) -> StampBatch:
             field="count",
         )
     _require_live_certificate(product, timezone.localdate())
-    with transaction.atomic():
-        counter, _created = StampCounter.objects.select_for_update().get_or_create(pk=1)
-        start = counter.next_index
-        if start + count > SPACE:
-            raise OcopError("stamp_space_exhausted", _("Hết dải mã tem của hệ thống; liên hệ quản trị."))
-        counter.next_index = start + count
-        counter.save(update_fields=["next_index"])
-        key_id = keyring().current.id
-        batch = StampBatch.objects.create(
-            product=product, start=start, count=count, key_id=key_id, created_by=actor
-        )
-        audit_entry(
-            batch,
-            actor=actor,
-            action="stamps.issue",
-            after={"product": product.name, "count": count, "key": key_id},
-        )
+    counter, _created = StampCounter.objects.select_for_update().get_or_create(pk=1)
+    start = counter.next_index
+    if start + count > SPACE:
+        raise OcopError("stamp_space_exhausted", _("Hết dải mã tem của hệ thống; liên hệ quản trị."))
+    counter.next_index = start + count
+    counter.save(update_fields=["next_index"])
+    key_id = keyring().current.id
+    batch = StampBatch.objects.create(
+        product=product, start=start, count=count, key_id=key_id, created_by=actor
+    )
+    audit_entry(
+        batch,
+        actor=actor,
+        action="stamps.issue",
+        after={"product": product.name, "count": count, "key": key_id},
+    )
     return batch
 
 
@@ -248,6 +258,7 @@ def key_retired(batch: StampBatch) -> bool:
     return key is None or key.retired
 
 
+@transaction.atomic
 def stamps_activate(
     *,
     actor,
@@ -282,30 +293,29 @@ def stamps_activate(
             field="first",
         )
     code = _clean_lot_code(lot_code)
-    with transaction.atomic():
-        StampBatch.objects.select_for_update().filter(pk=batch.pk).first()  # one activation at a time
-        clash = batch.activations.filter(first__lte=last, last__gte=first).select_related("lot").first()
-        if clash:
-            raise OcopError(
-                "range_taken",
-                _("Tem số %(a)s–%(b)s của đợt này đã kích hoạt cho lô «%(lot)s»; chọn dải khác.")
-                % {"a": clash.first, "b": clash.last, "lot": clash.lot.code},
-                field="first",
-            )
-        lot = Lot.objects.filter(product=product, code=code).first()
-        if lot is None:
-            lot = lot_create(actor=actor, product=product, code=code, produced=produced, expires=expires)
-        elif lot.produced != produced or (expires and lot.expires != expires):
-            raise OcopError(
-                "lot_dates_differ",
-                _("Lô «%(lot)s» đã có ngày sản xuất %(p)s; kiểm tra lại mã lô hoặc ngày.")
-                % {"lot": code, "p": lot.produced.strftime("%d/%m/%Y")},
-                field="produced",
-            )
-        activation = Activation.objects.create(batch=batch, lot=lot, first=first, last=last, created_by=actor)
-        audit_entry(
-            batch, actor=actor, action="stamps.activate", after={"lot": code, "first": first, "last": last}
+    StampBatch.objects.select_for_update().filter(pk=batch.pk).first()  # one activation at a time
+    clash = batch.activations.filter(first__lte=last, last__gte=first).select_related("lot").first()
+    if clash:
+        raise OcopError(
+            "range_taken",
+            _("Tem số %(a)s–%(b)s của đợt này đã kích hoạt cho lô «%(lot)s»; chọn dải khác.")
+            % {"a": clash.first, "b": clash.last, "lot": clash.lot.code},
+            field="first",
         )
+    lot = Lot.objects.filter(product=product, code=code).first()
+    if lot is None:
+        lot = lot_create(actor=actor, product=product, code=code, produced=produced, expires=expires)
+    elif lot.produced != produced or (expires and lot.expires != expires):
+        raise OcopError(
+            "lot_dates_differ",
+            _("Lô «%(lot)s» đã có ngày sản xuất %(p)s; kiểm tra lại mã lô hoặc ngày.")
+            % {"lot": code, "p": lot.produced.strftime("%d/%m/%Y")},
+            field="produced",
+        )
+    activation = Activation.objects.create(batch=batch, lot=lot, first=first, last=last, created_by=actor)
+    audit_entry(
+        batch, actor=actor, action="stamps.activate", after={"lot": code, "first": first, "last": last}
+    )
     return activation
 
 
@@ -715,7 +725,9 @@ def fake_report(path: str, *, note: str, contact: str = "", address: str = "", d
         )
 
 
+@transaction.atomic
 def alert_close(*, actor, alert: ScanAlert, note: str) -> ScanAlert:
+    """Close an open alert with what was done about it (ScanAlert.TRANSITIONS: open → closed, once)."""
     if not ScanAlert.objects.visible_to(actor).filter(pk=alert.pk).exists():
         raise NotFound("not_found", _("Không tìm thấy cảnh báo."))
     p = profile_of(actor)
@@ -723,6 +735,13 @@ def alert_close(*, actor, alert: ScanAlert, note: str) -> ScanAlert:
         raise PermissionDenied("forbidden", _("Chỉ cơ quan OCOP, thanh tra mới xử lý cảnh báo."))
     if not note.strip():
         raise OcopError("note_required", _("Ghi kết quả xử lý trước khi đóng cảnh báo."), field="note")
+    # Locked and read again: of two officers closing it at once, the second is told, not written over.
+    alert.refresh_from_db(from_queryset=ScanAlert.objects.select_for_update())
+    if ScanAlert.Status.CLOSED not in ScanAlert.TRANSITIONS[alert.status]:
+        raise OcopError(
+            "alert_closed",
+            _("Cảnh báo này đã được xử lý và đóng trước đó; tải lại danh sách cảnh báo."),
+        )
     alert.status, alert.closed_by, alert.closed_note = ScanAlert.Status.CLOSED, actor, note.strip()[:500]
     alert.save(update_fields=["status", "closed_by", "closed_note"])
     audit_entry(alert, actor=actor, action="alert.close", after={"note": alert.closed_note})

@@ -264,7 +264,7 @@ def test_producer_pages_self_assessment_and_advice(client, lai_chau_product, pro
 
 @pytest.mark.django_db(transaction=True)
 def test_two_members_submitting_at_once_both_land_once(
-    lai_chau_product, producer_user, commune_officer, lai_chau_officer, council
+    committed, lai_chau_product, producer_user, commune_officer, lai_chau_officer, council
 ):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite serialises writers; the concurrency case is exercised on PostgreSQL")
