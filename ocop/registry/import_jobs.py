@@ -131,7 +131,7 @@ class _Progress:
         self.done += n
         if time.monotonic() - self.at >= 1:
             self.at = time.monotonic()
-            ImportJob.objects.filter(pk=self.job.pk).update(rows_done=self.done)
+            ImportJob.objects.filter(pk=self.job.pk).update(rows_done=self.done, updated=timezone.now())
 
 
 def _run(

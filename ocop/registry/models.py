@@ -1,8 +1,11 @@
 """Registry: producers (chủ thể OCOP), the product classification, and products."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.permissions import scope_filter
@@ -301,3 +304,9 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued two minutes ago and not a row read yet: most likely no `ocop db_worker` runs."""
+        waited = timezone.now() - self.updated
+        return self.running and not self.rows_done and waited > datetime.timedelta(minutes=2)

@@ -40,12 +40,11 @@ class Deferred(Exception):
 class Table:
     """The rows of a file, header first, read on demand. Iterate once. `estimate` is the number of data rows
     the file declares (an .xlsx's dimension, a .csv's line count), for progress and for choosing to run in
-    the background; it may be wrong and is never trusted for the limit. `rows` counts the data rows read."""
+    the background; it may be wrong and is never trusted for the limit."""
 
     def __init__(self, name: str, rows: Iterator, *, estimate: int | None, close=None):
         self.name = name
         self.estimate = estimate
-        self.rows = 0
         self.defer_after: int | None = None
         self._source = rows
         self._close = close
@@ -57,7 +56,6 @@ class Table:
                 if i == 0:
                     yield row
                     continue
-                self.rows = i
                 if any(v is not None and v != "" for v in row):
                     filled += 1
                     if filled > limit:

@@ -173,6 +173,9 @@ def test_database_worker_runs_the_import_while_the_page_polls(settings, client, 
     assert queued.status == "READY" and queued.args_kwargs["args"] == [job.pk, False]
     page = client.get(job_url).content.decode()
     assert 'http-equiv="refresh"' in page and "Đã đọc và kiểm tra 0 trên khoảng 3 dòng" in page
+    assert "ocop db_worker" not in page
+    ImportJob.objects.update(updated=timezone.now() - datetime.timedelta(minutes=3))
+    assert "chưa chạy tiến trình xử lý nền (ocop db_worker)" in client.get(job_url).content.decode()
 
     def work():
         call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
