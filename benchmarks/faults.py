@@ -7,8 +7,8 @@ Runs on its own databases — a scratch SQLite file and a private PostgreSQL 15 
 dir, on a free port near 55432, trust auth, owned by the `postgres` user when run as root) that the script
 starts, restarts and deletes; the shared server on 5432 and DATABASE_URL are never touched.
 
-1. Import killed mid-write (SQLite, then PostgreSQL). Big imports run in the process that asks for them —
-   `ocop import`, or the web import's confirm request in an app server worker — both through
+1. Import killed mid-write (SQLite, then PostgreSQL). Big imports run in `ocop import`, or for the web in
+   the task worker (`ocop db_worker`; a small file in the confirm request itself) — all through
    `ocop.registry.importing.import_rows`, whose writes are one transaction. A real `ocop import` of a
    generated spreadsheet runs in a subprocess; the script waits until it is inside that transaction and
    writing (SQLite: it holds the write lock and its WAL grows; PostgreSQL: its backend has a transaction id

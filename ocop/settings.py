@@ -263,6 +263,12 @@ OCOP_UPLOAD_MAX_MB = {
 # Largest photo accepted, in megapixels, read from the header before any decoding (ocop/core/images.py): a
 # phone saves 12–24 MP by default; a 6 kB PNG can declare 49 MP and cost 560 MB to decode.
 OCOP_PHOTO_MAX_MEGAPIXELS = int(os.environ.get("OCOP_PHOTO_MAX_MEGAPIXELS", "40"))
+# Spreadsheet imports (ocop/registry/tabular.py): data rows per file (a province's list is a few thousand;
+# the whole country's about 17,000), what an .xlsx may inflate to, and the size above which the web import
+# runs as a background job (`ocop db_worker`) with a progress page instead of inside the request.
+OCOP_IMPORT_MAX_ROWS = int(os.environ.get("OCOP_IMPORT_MAX_ROWS", "50000"))
+OCOP_IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("OCOP_IMPORT_MAX_UNCOMPRESSED_MB", "100"))
+OCOP_IMPORT_BACKGROUND_ROWS = int(os.environ.get("OCOP_IMPORT_BACKGROUND_ROWS", "2000"))
 
 
 def _mailer(env) -> dict:

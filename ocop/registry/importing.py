@@ -1,16 +1,13 @@
 """Spreadsheet import of the product lists provinces keep (XLSX or CSV).
 
-parse → validate every row (row-numbered Vietnamese messages) → build in memory → one short transaction
-→ audit. A file with any bad row changes nothing.
+parse (row by row, within limits: registry.tabular) → validate every row (row-numbered Vietnamese messages)
+→ build in memory → one short transaction → audit. A file with any bad row changes nothing.
 """
 
-import csv
 import datetime
-import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -38,6 +35,11 @@ from .services import (
     recognition_year_ok,
 )
 from .signals import products_changed
+from .tabular import grouped, open_table
+from .tabular import read_table as read_table  # where the benchmarks and older callers find it
+
+# Row errors listed in full; past these only counted. A file of a million bad rows answered a 470 MB page.
+MAX_ERRORS = 200
 
 # Canonical column → folded header aliases. Matching ignores case, diacritics and punctuation.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -122,10 +124,23 @@ _TYPE_WORDS: list[tuple[str, str]] = [
 _STAR_RE = re.compile(r"^\s*([1-5])\s*(sao|\*|★)?\s*$", re.IGNORECASE)
 
 
+class ErrorList(list):
+    """Row errors: the first MAX_ERRORS kept, the rest only counted in `more`."""
+
+    more = 0
+
+    def append(self, message: str) -> None:
+        if len(self) < MAX_ERRORS:
+            super().append(message)
+        else:
+            self.more += 1
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
     errors: list[str] = field(default_factory=list)
+    errors_more: int = 0  # errors past the first MAX_ERRORS, not listed
     producers_created: int = 0
     producers_matched: int = 0
     products_created: int = 0
@@ -136,7 +151,20 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.errors_more
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_more
+
+    def more_errors(self) -> str:
+        """«… và N lỗi khác» under the listed errors, or ""."""
+        return _("… và %(n)s lỗi khác.") % {"n": grouped(self.errors_more)} if self.errors_more else ""
+
+    def _cap_errors(self) -> None:
+        if len(self.errors) > MAX_ERRORS:
+            self.errors_more += len(self.errors) - MAX_ERRORS
+            self.errors = self.errors[:MAX_ERRORS]
 
     def summary(self) -> str:
         return _(
@@ -150,49 +178,6 @@ class ImportResult:
             "nu": self.products_updated,
             "legacy": self.legacy_addresses,
         }
-
-
-def read_table(name: str, data: bytes) -> list[list]:
-    """Rows of cells from an .xlsx or .csv file (the first row holds the headers)."""
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as e:  # openpyxl raises many types for a damaged file
-            raise OcopError(
-                "file_unreadable",
-                _("Không đọc được tệp Excel «%(name)s» (%(why)s). Hãy lưu lại dưới dạng .xlsx rồi thử lại.")
-                % {"name": name, "why": type(e).__name__},
-            ) from None
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    if suffix in (".csv", ".txt"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise OcopError(
-                "file_encoding",
-                _("Tệp CSV «%(name)s» không phải mã UTF-8. Trong Excel hãy chọn «CSV UTF-8» khi lưu.")
-                % {"name": name},
-            ) from None
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:  # one column, an empty file, quotes it cannot follow: plain commas
-            dialect = csv.excel
-        try:
-            return [row for row in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error as e:  # a cell over the csv module's limit (131,072 characters), a stray quote
-            raise OcopError(
-                "file_unreadable",
-                _(
-                    "Không đọc được tệp CSV «%(name)s» (%(why)s): có ô dài quá 131.072 ký tự hoặc dấu "
-                    "ngoặc kép chưa đóng. Hãy sửa ô đó rồi thử lại."
-                )
-                % {"name": name, "why": e},
-            ) from None
-    raise OcopError("file_type", _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã gửi: «%(name)s»).") % {"name": name})
 
 
 def match_headers(header: list) -> dict[str, int]:
@@ -243,7 +228,7 @@ def parse_producer_type(value: str) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)  # one per good row, all held until the write: slots keep them small
 class _Row:
     number: int
     product_name: str
@@ -260,19 +245,23 @@ class _Row:
     decision_date: datetime.date | None = None
     year: int | None = None
     legal_rep: str = ""
+    legacy: bool = False
 
 
 def validate(
-    rows: list[list],
+    rows: Iterable[list],
     *,
     actor=None,
     progress: Callable[[int], None] | None = None,
     geo: GeoIndex | None = None,
 ) -> tuple[list[_Row], list[str]]:
-    """Check every row. Returns the parsed rows and the messages "Dòng N: …" for the bad ones."""
-    if not rows:
+    """Check every row (a list or a stream, header first). Returns the parsed rows and the messages
+    "Dòng N: …" for the bad ones (the first MAX_ERRORS of them; ErrorList.more counts the rest)."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
         raise OcopError("file_empty", _("Tệp không có dữ liệu: dòng 1 phải là tiêu đề cột."))
-    cols = match_headers(rows[0])
+    cols = match_headers(header)
     geo = geo or GeoIndex()
     sets = current_sets()
     set_by_name = {fold_words(s.name): s for s in sets.values()}
@@ -280,8 +269,8 @@ def validate(
     may_recognise = can_record_recognition(actor)
     this_year = timezone.localdate().year
     good: list[_Row] = []
-    errors: list[str] = []
-    for n, raw in enumerate(rows[1:], start=2):
+    errors = ErrorList()
+    for n, raw in enumerate(rows, start=2):
         if progress:
             progress(1)
         cell = {k: (raw[i] if i < len(raw) else None) for k, i in cols.items()}
@@ -388,7 +377,7 @@ def validate(
         if problems:
             errors.append(_("Dòng %(n)s: %(what)s.") % {"n": n, "what": "; ".join(problems)})
         else:
-            row.legacy = legacy  # type: ignore[attr-defined]
+            row.legacy = legacy
             good.append(row)
     return good, errors
 
@@ -397,13 +386,31 @@ def _producer_key(name: str, commune_code: int, tax_code: str) -> tuple:
     return ("tax", tax_code) if tax_code else ("name", fold_words(name), commune_code)
 
 
+class _Counted(Iterator):
+    def __init__(self, rows: Iterable[list]):
+        self._rows, self.count = iter(rows), 0
+
+    def __next__(self) -> list:
+        row = next(self._rows)
+        self.count += 1
+        return row
+
+
 def import_rows(
-    rows: list[list], *, actor=None, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    rows: Iterable[list],
+    *,
+    actor=None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Validate all rows; if every row is good (and not dry_run), write them in one transaction."""
-    result = ImportResult(rows=max(len(rows) - 1, 0), dry_run=dry_run)
-    good, result.errors = validate(rows, actor=actor, progress=progress)
-    result.legacy_addresses = sum(1 for r in good if r.legacy)  # type: ignore[attr-defined]
+    """Validate all rows (a list, or a Table read on demand; header first); if every row is good (and not
+    dry_run), write them in one transaction."""
+    result = ImportResult(dry_run=dry_run)
+    counted = _Counted(rows)
+    good, errors = validate(counted, actor=actor, progress=progress)
+    result.rows = max(counted.count - 1, 0)
+    result.errors, result.errors_more = list(errors), errors.more
+    result.legacy_addresses = sum(1 for r in good if r.legacy)
     result.preview = [
         {
             "row": r.number,
@@ -415,12 +422,12 @@ def import_rows(
         }
         for r in good[:20]
     ]
-    if result.errors:
+    if not result.ok:
         return result
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                _write(good, result, actor)
+                _write_in_chunks(good, result, actor)
                 if dry_run or result.errors:  # a row refused while writing: nothing of the file stays
                     transaction.set_rollback(True)
             break
@@ -437,6 +444,7 @@ def import_rows(
                         "chủ thể, sản phẩm đã có sẽ được đối chiếu và cập nhật, không tạo trùng."
                     )
                 ]
+    result._cap_errors()
     return result
 
 
@@ -454,6 +462,49 @@ def _lock_provinces(provinces: Iterable[int]) -> None:
     with connection.cursor() as cursor:
         for code in sorted(provinces):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, code])
+
+
+# Rows written per call of _write in a large file: the model instances and audit entries of one chunk at a
+# time, not of 200,000 rows (the transaction is still one).
+WRITE_CHUNK = 5000
+
+
+def _row_number(message: str) -> int:
+    m = re.search(r"\d+", message)  # "Dòng 12: …"
+    return int(m.group()) if m else 0
+
+
+def _write_in_chunks(good: list[_Row], result: ImportResult, actor) -> None:
+    """_write, a chunk at a time for a large file. Rows are grouped by commune (a stable sort: product codes
+    are numbered in file order within a commune as before), so each chunk's lookup of existing producers
+    and products covers few communes; records made by an earlier chunk are found in the database like
+    any existing one. The counts are those of one _write over all rows."""
+    if len(good) <= WRITE_CHUNK:
+        _write(good, result, actor)
+        return
+    # Every province the file touches is locked at once, in order, before the first chunk (each chunk's
+    # _write asks again for its own: an advisory lock the transaction holds is granted at once).
+    taxes = {r.tax_code for r in good if r.tax_code}
+    _lock_provinces(
+        {r.commune.province_id for r in good}
+        | set(Producer.objects.filter(tax_code__in=taxes).values_list("commune__province_id", flat=True))
+    )
+    keys = {_producer_key(r.producer_name, r.commune.pk, r.tax_code) for r in good}
+    good.sort(key=lambda r: r.commune.pk)
+    refused: list[str] = []
+    for start in range(0, len(good), WRITE_CHUNK):
+        part = ImportResult()
+        _write(good[start : start + WRITE_CHUNK], part, actor)
+        refused += part.errors
+        result.producers_created += part.producers_created
+        result.products_created += part.products_created
+        result.products_updated += part.products_updated
+    result.producers_matched = len(keys) - result.producers_created
+    if refused:  # as _write does for one chunk: the rows refused, nothing counted (all rolled back)
+        refused.sort(key=_row_number)
+        result.errors = refused
+        result.producers_created = result.producers_matched = 0
+        result.products_created = result.products_updated = 0
 
 
 def _write(good: list[_Row], result: ImportResult, actor) -> None:
@@ -639,4 +690,5 @@ def _sequences(communes: Iterable[int]) -> dict[tuple, int]:
 
 
 def import_file(name: str, data: bytes, **kwargs) -> ImportResult:
-    return import_rows(read_table(name, data), **kwargs)
+    """Read an .xlsx or .csv file row by row (within the limits of registry.tabular) and import it."""
+    return import_rows(open_table(name, data), **kwargs)

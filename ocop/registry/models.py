@@ -1,7 +1,11 @@
 """Registry: producers (chủ thể OCOP), the product classification, and products."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.permissions import scope_filter
@@ -276,3 +280,48 @@ class EcommerceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()}: {self.url}"
+
+
+class ImportJob(models.Model):
+    """One web import of a spreadsheet: checked (a dry run), then confirmed or cancelled. The file waits in
+    private storage (`path`) only between upload and confirmation; a large file is checked and written by a
+    background task (registry.tasks) while its page shows `rows_done`. `ocop daily` removes jobs and files
+    older than a day."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Đang kiểm tra")
+        CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
+        IMPORTING = "importing", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Có lỗi, chưa ghi gì")
+        CANCELLED = "cancelled", _("Đã huỷ")
+
+    token = models.CharField(max_length=20, unique=True, default=_public_id)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)  # as uploaded, for display only
+    path = models.CharField(max_length=255, blank=True)  # in private storage; "" once removed
+    language = models.CharField(max_length=10, default="vi")
+    background = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    rows_estimate = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập từ tệp")
+        verbose_name_plural = _("lượt nhập từ tệp")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def stalled(self) -> bool:
+        """Queued two minutes ago and not a row read yet: most likely no `ocop db_worker` runs."""
+        waited = timezone.now() - self.updated
+        return self.running and not self.rows_done and waited > datetime.timedelta(minutes=2)

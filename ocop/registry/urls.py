@@ -12,6 +12,7 @@ urlpatterns = [
     path("san-pham/xuat.<str:fmt>", views.product_export, name="product_export"),
     path("chu-the/xuat.<str:fmt>", views.producer_export, name="producer_export"),
     path("nhap/", views.import_upload, name="import"),
+    path("nhap/<str:token>/", views.import_job, name="import_job"),
     path("nhap/mau.<str:fmt>", views.import_template, name="import_template"),
     path("chu-the/", views.producer_list, name="producer_list"),
     path("chu-the/them/", views.producer_edit, name="producer_create"),

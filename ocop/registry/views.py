@@ -1,11 +1,7 @@
 """Back office views: permission → form → one service or selector call → response."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +13,6 @@ from django.views.decorators.http import require_POST
 from ocop.accounts.models import Role
 from ocop.accounts.permissions import can_create, can_edit, profile_of
 from ocop.core.audit import history
-from ocop.core.codes import random_code
 from ocop.core.errors import OcopError
 from ocop.core.http import export_response, form_error
 from ocop.geo.models import Province
@@ -25,8 +20,9 @@ from ocop.geo.models import Province
 from . import services
 from .exports import PRODUCER_HEADERS, PRODUCT_HEADERS, producer_rows, product_rows
 from .forms import ImportForm, LinkForm, PhotoForm, ProducerForm, ProductForm
-from .importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_file
-from .models import EcommerceLink, Photo, Producer, ProducerType, Product, ProductSet, Sector
+from .import_jobs import import_job_cancel, import_job_confirm, import_job_start
+from .importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS
+from .models import EcommerceLink, ImportJob, Photo, Producer, ProducerType, Product, ProductSet, Sector
 
 PAGE_SIZE = 25
 
@@ -269,50 +265,60 @@ def import_template(request, fmt):
 
 @login_required
 def import_upload(request):
-    """Upload → preview (dry run, every row checked) → confirm → import in one transaction."""
+    """Upload → check (a dry run, every row) → confirm or cancel → import in one transaction. A large file
+    is checked and written by the task worker; its page (import_job) shows the progress."""
     if not can_import(request.user):
         return render(request, "403.html", status=403)
     form = ImportForm(request.POST or None, request.FILES or None)
     ctx = {"form": form}
-    if request.method == "POST" and request.POST.get("token"):
-        stored = request.session.get("import_file")
-        fresh = stored and stored["token"] == request.POST["token"] and default_storage.exists(stored["path"])
-        if not fresh:  # a wrong token, or one already used (its file is gone)
-            messages.error(request, _("Phiên nhập đã hết hạn, hãy tải tệp lên lại."))
+    token = request.POST.get("token")
+    if request.method == "POST" and token:
+        if request.POST.get("action") == "cancel":
+            import_job_cancel(actor=request.user, token=token)
+            messages.info(request, _("Đã huỷ lượt nhập; tệp đã xoá."))
             return redirect("registry:import")
-        data = default_storage.open(stored["path"]).read()
         try:
-            result = import_file(stored["name"], data, actor=request.user)
+            job = import_job_confirm(actor=request.user, token=token)
         except OcopError as e:
-            ctx["error"] = e.message
-        else:
-            if result.ok:
-                # Committed: nothing after this may answer with a failure. The session is not written (its
-                # save can meet a locked database and turn the answer into "Bad Request (400)"); removing
-                # the stored file is what makes the token single-use.
-                default_storage.delete(stored["path"])
-                messages.success(
-                    request,
-                    _("Đã nhập tệp «%(name)s». %(summary)s")
-                    % {"name": stored["name"], "summary": result.summary()},
-                )
-                return redirect("registry:product_list")
-            ctx["result"] = result
-    elif request.method == "POST" and form.is_valid():
+            messages.error(request, e.message)
+            return redirect("registry:import")
+        if job.status == ImportJob.Status.DONE:
+            summary = job.result["summary"]
+            messages.success(
+                request, _("Đã nhập tệp «%(name)s». %(summary)s") % {"name": job.name, "summary": summary}
+            )
+            return redirect("registry:product_list")
+        return redirect("registry:import_job", token=job.token)
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            result = import_file(upload.name, data, actor=request.user, dry_run=True)
+            job = import_job_start(
+                actor=request.user, name=upload.name, data=upload.read(), language=request.LANGUAGE_CODE
+            )
         except OcopError as e:
             ctx["error"] = e.message
         else:
-            ctx["result"] = result
-            if result.ok:
-                token = random_code(16)
-                path = default_storage.save(
-                    f"imports/{token}{Path(upload.name).suffix.lower()}", ContentFile(data)
-                )
-                request.session["import_file"] = {"token": token, "path": path, "name": upload.name}
-                ctx["token"] = token
-                ctx["filename"] = upload.name
+            if job.background:
+                return redirect("registry:import_job", token=job.token)
+            ctx.update(_job_context(job))
     return render(request, "registry/import.html", ctx)
+
+
+def _job_context(job: ImportJob) -> dict:
+    return {
+        "job": job,
+        "result": job.result,
+        "error": job.result.get("error"),
+        "token": job.token if job.status == ImportJob.Status.CHECKED else None,
+        "filename": job.name,
+    }
+
+
+@login_required
+def import_job(request, token):
+    """A web import's page: while the task worker reads the file, the rows read so far (the page reloads
+    itself every few seconds); then the check's result and the confirm button, or the import's result."""
+    if not can_import(request.user):
+        return render(request, "403.html", status=403)
+    job = get_object_or_404(ImportJob, user=request.user, token=token)
+    return render(request, "registry/import_job.html", _job_context(job))

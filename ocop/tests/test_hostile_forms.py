@@ -139,7 +139,7 @@ def _lai_chau_records(stamp_urls: dict) -> dict:
     from ocop.catalogue.models import Fair
     from ocop.evaluation.models import Certificate, Dossier, Evidence, Round
     from ocop.monitoring.models import Campaign, Finding, FindingPhoto, Inspection, SalesPoint
-    from ocop.registry.models import Producer, Product
+    from ocop.registry.models import ImportJob, Producer, Product
     from ocop.traceability.models import Lot, ScanAlert, StampBatch
 
     dossier = Dossier.objects.filter(product__commune__province_id=LAI_CHAU).order_by("id").first()
@@ -166,6 +166,10 @@ def _lai_chau_records(stamp_urls: dict) -> dict:
         # The demo holds no fair in Lai Châu: one held in Điện Biên is as foreign to Sơn La.
         "fair": Fair.objects.exclude(province_id=SON_LA).first().public_id,
         "stamp_urls": stamp_urls,
+        # A web import waiting for confirmation, uploaded by the Lai Châu officer: only they may open it.
+        "import_job": ImportJob.objects.create(
+            user=get_user_model().objects.get(username="laichau"), name="ds.xlsx", status="checked"
+        ).token,
     }
 
 
@@ -215,6 +219,7 @@ SCOPED = {
     "registry:product_media": lambda w: {"pid": w["product"]},
     "registry:producer_detail": lambda w: {"pid": w["producer"]},
     "registry:producer_edit": lambda w: {"pid": w["producer"]},
+    "registry:import_job": lambda w: {"token": w["import_job"]},
     "evaluation:dossier_create": lambda w: {"product_pid": w["product"]},
     "evaluation:dossier_detail": lambda w: {"pid": w["dossier"]},
     "evaluation:self_assessment": lambda w: {"pid": w["dossier"]},

@@ -8,7 +8,8 @@ from tqdm import tqdm
 
 from ocop.core.errors import OcopError
 from ocop.core.export import write
-from ocop.registry.importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_rows, read_table
+from ocop.registry.importing import TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, import_rows
+from ocop.registry.tabular import open_table
 
 
 class Command(BaseCommand):
@@ -42,24 +43,28 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Không có tài khoản «{user}».")
         try:
-            rows = read_table(path.name, path.read_bytes())
-            show = self.stderr.isatty() or len(rows) > 2000
+            # Read row by row while checking (within the limits of registry.tabular); the bar's total is
+            # what the file declares.
+            table = open_table(path.name, path.read_bytes())
+            show = self.stderr.isatty() or (table.estimate or 0) > 2000
             with tqdm(
-                total=max(len(rows) - 1, 0),
+                total=table.estimate,
                 desc="Kiểm tra",
                 unit="dòng",
                 disable=not show,
                 file=sys.stderr,
                 ncols=min(shutil.get_terminal_size().columns, 100),
             ) as bar:
-                result = import_rows(rows, actor=actor, dry_run=dry_run, progress=bar.update)
+                result = import_rows(table, actor=actor, dry_run=dry_run, progress=bar.update)
         except OcopError as e:
             raise CommandError(e.message) from None
         if result.errors:
             for line in result.errors:
                 self.stderr.write(line)
+            if result.errors_more:
+                self.stderr.write(result.more_errors())
             raise CommandError(
-                f"{len(result.errors)} dòng lỗi trên {result.rows} dòng: không ghi gì. "
+                f"{result.error_count} dòng lỗi trên {result.rows} dòng: không ghi gì. "
                 "Hãy sửa các dòng trên rồi nhập lại."
             )
         prefix = "Kiểm tra xong (chưa ghi, --dry-run). " if dry_run else "Đã nhập. "
