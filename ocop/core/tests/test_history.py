@@ -123,8 +123,8 @@ def _actions_in_source() -> set[str]:
         text = path.read_text(encoding="utf-8")
         found.update(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
         found.update(re.findall(r'else "([a-z_]+\.[a-z_]+)"', text))
-        if "def _move(" in text:  # evaluation: _move(dossier, actor, State.X, "verb", …) → "dossier.verb"
-            found.update(f"dossier.{v}" for v in re.findall(r'State\.\w+, "([a-z_]+)"', text))
+        if "def _move(" in text:  # evaluation: _move(dossier, actor, "step", …) → "dossier.step"
+            found.update(f"dossier.{v}" for v in re.findall(r'_move\([^,]+, actor, "([a-z_]+)"', text))
     return found
 
 
