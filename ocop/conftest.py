@@ -3,6 +3,7 @@ member, an inspector, a producer and an outsider."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
 from ocop.accounts.models import Profile, Role
 from ocop.geo.models import Commune
@@ -12,6 +13,23 @@ from ocop.testing import PASSWORD, ensure_reference_data, launch_chromium
 from ocop.traceability import cards
 
 LAI_CHAU, SON_LA, DIEN_BIEN = 12, 14, 11
+
+
+# For the whole session, module- and session-scoped fixtures included (a demo world's ten logins cost a
+# second each with the default PBKDF2): MD5 hashing, scans written at once (the write-behind buffer has its
+# own test), rate limits off (all test clients are 127.0.0.1; the limits have their own tests).
+FAST = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    LANGUAGE_CODE="vi",
+    OCOP_SCAN_LOG_DELAY=0,
+    OCOP_RATE_LIMITS="off",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_session():
+    with FAST:
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +51,8 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.OCOP_PRIVATE_ROOT = tmp_path / "private"
-    settings.LANGUAGE_CODE = "vi"
-    settings.OCOP_SCAN_LOG_DELAY = 0  # scans written at once (the write-behind buffer has its own test)
-    settings.OCOP_RATE_LIMITS = "off"  # all test clients are 127.0.0.1; the limits have their own tests
     cards.clear()  # a rolled-back test may reuse a batch id and the data version of the one before
 
 
