@@ -1,6 +1,8 @@
 """Named personas shared by every test: a Lai Châu officer, a Sơn La officer, a commune officer, a council
 member, an inspector, a producer and an outsider."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
@@ -13,6 +15,17 @@ from ocop.testing import PASSWORD, ensure_reference_data, launch_chromium
 from ocop.traceability import cards
 
 LAI_CHAU, SON_LA, DIEN_BIEN = 12, 14, 11
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject.toml): the whole suite in two processes on a machine with two cores or more;
+    named files or tests in this process, as a worker takes seconds to start. PYTEST_XDIST_AUTO_NUM_WORKERS
+    or `-n N` on the command line decide otherwise."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    return min(2, os.cpu_count() or 1)
 
 
 # For the whole session, module- and session-scoped fixtures included (a demo world's ten logins cost a
@@ -30,6 +43,22 @@ FAST = override_settings(
 def _fast_session():
     with FAST:
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's database is flushed after it, reference data included. pytest-django runs
+    such tests last, but an xdist worker runs a file's tests together: load the data again for the tests
+    that follow in this process."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushed = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if flushed or {"transactional_db", "live_server"} & set(item.fixturenames):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+    return result
 
 
 @pytest.fixture(scope="session")
