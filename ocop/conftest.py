@@ -4,6 +4,7 @@ member, an inspector, a producer and an outsider."""
 import os
 
 import pytest
+from _pytest.mark.expression import Expression
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
@@ -24,6 +25,11 @@ def pytest_xdist_auto_num_workers(config):
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    # One process when the browser journeys run (each starts Chromium and a live server), and when the
+    # hostile cases run: schemathesis' cases of one test share one test id, and xdist would run only one.
+    selects = Expression.compile(config.option.markexpr or "not browser").evaluate
+    if any(selects(lambda name, _m=mark, **kw: name == _m) for mark in ("browser", "hostile")):
         return 0
     return min(2, os.cpu_count() or 1)
 
