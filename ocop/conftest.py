@@ -1,8 +1,12 @@
 """Named personas shared by every test: a Lai Châu officer, a Sơn La officer, a commune officer, a council
 member, an inspector, a producer and an outsider."""
 
+import os
+
 import pytest
+from _pytest.mark.expression import Expression
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 
 from ocop.accounts.models import Profile, Role
 from ocop.geo.models import Commune
@@ -12,6 +16,55 @@ from ocop.testing import PASSWORD, ensure_reference_data, launch_chromium
 from ocop.traceability import cards
 
 LAI_CHAU, SON_LA, DIEN_BIEN = 12, 14, 11
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject.toml): the whole suite in two processes on a machine with two cores or more;
+    named files or tests in this process, as a worker takes seconds to start. PYTEST_XDIST_AUTO_NUM_WORKERS
+    or `-n N` on the command line decide otherwise."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    # One process when the browser journeys run (each starts Chromium and a live server), and when the
+    # hostile cases run: schemathesis' cases of one test share one test id, and xdist would run only one.
+    selects = Expression.compile(config.option.markexpr or "not browser").evaluate
+    if any(selects(lambda name, _m=mark, **kw: name == _m) for mark in ("browser", "hostile")):
+        return 0
+    return min(2, os.cpu_count() or 1)
+
+
+# For the whole session, module- and session-scoped fixtures included (a demo world's ten logins cost a
+# second each with the default PBKDF2): MD5 hashing, scans written at once (the write-behind buffer has its
+# own test), rate limits off (all test clients are 127.0.0.1; the limits have their own tests).
+FAST = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    LANGUAGE_CODE="vi",
+    OCOP_SCAN_LOG_DELAY=0,
+    OCOP_RATE_LIMITS="off",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_session():
+    with FAST:
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's database is flushed after it, reference data included. pytest-django runs
+    such tests last, but an xdist worker runs a file's tests together: load the data again for the tests
+    that follow in this process."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushed = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if flushed or {"transactional_db", "live_server"} & set(item.fixturenames):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +86,9 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.OCOP_PRIVATE_ROOT = tmp_path / "private"
-    settings.LANGUAGE_CODE = "vi"
-    settings.OCOP_SCAN_LOG_DELAY = 0  # scans written at once (the write-behind buffer has its own test)
-    settings.OCOP_RATE_LIMITS = "off"  # all test clients are 127.0.0.1; the limits have their own tests
+    settings.LANGUAGE_CODE = "vi"  # the change also drops a language an earlier test activated in this thread
     cards.clear()  # a rolled-back test may reuse a batch id and the data version of the one before
 
 

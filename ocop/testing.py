@@ -5,6 +5,7 @@ must commit their data, so their tables are flushed afterwards; they run with ``
 the administrative-unit tables out of the flush, and ``ensure_reference_data`` reloads the rest."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,21 @@ def ensure_reference_data() -> None:
 
     geo_load()
     taxonomy_load()
+
+
+@contextmanager
+def shared_world(django_db_blocker, tmp_path_factory):
+    """For a module- or session-scoped fixture whose tests only read what it builds: the data is written
+    once inside a transaction that is rolled back at the end, and each test (``db``) runs in a savepoint of
+    it, so a test's own writes are still undone. Files go to a temporary directory."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    files = tmp_path_factory.mktemp("world")
+    roots = override_settings(MEDIA_ROOT=files / "media", OCOP_PRIVATE_ROOT=files / "private")
+    with roots, django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def launch_chromium(playwright):

@@ -6,6 +6,9 @@ and, for a Sơn La officer and a producer, the real identifiers of Lai Châu rec
 bodies get the same payloads in every field the page's forms and the view's source name. Checked: never a
 500, never a payload echoed unescaped in HTML, nothing written when a request is refused, other areas'
 records give 403/404, a POST without a valid CSRF token is refused.
+
+The cases are behind the `hostile` marker (`./run test -m hostile`, run by `.ci/run`); the check that every
+page with parameters is classified runs in the default suite.
 """
 
 import inspect
@@ -18,11 +21,10 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ocop.testing import ensure_reference_data
+from ocop.testing import ensure_reference_data, shared_world
 
 # Payloads a page must survive. Each one is checked for being echoed raw into HTML.
 XSS = '<script>alert("ocop")</script>'
@@ -94,9 +96,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from ocop.registry.demo import load_seed_producers
     from ocop.traceability import demo as traceability_demo
 
-    files = tmp_path_factory.mktemp("world")
-    roots = override_settings(MEDIA_ROOT=files / "media", OCOP_PRIVATE_ROOT=files / "private")
-    with roots, django_db_blocker.unblock(), transaction.atomic():
+    with shared_world(django_db_blocker, tmp_path_factory):
         ensure_reference_data()
         load_seed_producers()
         demo_users()
@@ -107,7 +107,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         records = _lai_chau_records(stamp_urls)
         records["users"] = _users()
         yield records
-        transaction.set_rollback(True)
 
 
 def _users() -> dict:
@@ -173,6 +172,7 @@ def _lai_chau_records(stamp_urls: dict) -> dict:
     }
 
 
+@pytest.mark.hostile
 def test_world_has_a_record_of_each_kind(db, world):
     missing = [k for k, v in world.items() if not v]
     assert not missing, f"the demo data lacks Lai Châu records of: {missing}"
@@ -392,6 +392,7 @@ ANSWER_WITH_A_PAGE = {"stamp_report", "stamp_locate", "language", "set_language"
 PEOPLE = ["laichau", None]  # a provincial office (reaches the forms of its province) and anonymous
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("username", PEOPLE)
 @pytest.mark.parametrize("name", sorted(n for n, (r, _) in ROUTES.items() if params(r)))
 def test_hostile_path_parameters(db, world, name, username):
@@ -433,6 +434,7 @@ def _attack_fields(client, name, path, get_names, post_names, world):
         assert_safe(r, f"POST {path} multipart junk")
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("username", PEOPLE)
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_hostile_fields(db, world, name, username):
@@ -471,6 +473,7 @@ API_BODIES = {
 }
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", sorted(SCOPED))
 def test_other_areas_records_are_refused(db, world, name):
     """Lai Châu's records, asked for by people of Sơn La in every role and by a user without a role: 403 or
@@ -505,6 +508,7 @@ CSRF_EXEMPT = {
 }
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_post_without_a_valid_csrf_token_is_refused(db, world, name):
     route, view = ROUTES[name]
@@ -537,6 +541,7 @@ def assert_vietnamese_refusal(r, code: str, what: str) -> None:
         assert english not in text, f"{what}: English ({english})"
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_a_body_over_the_size_limit_is_refused_in_vietnamese(db, world, name):
     """A form or JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (lowered here to keep the test fast): 413 in
@@ -559,6 +564,7 @@ def test_a_body_over_the_size_limit_is_refused_in_vietnamese(db, world, name):
     assert counts() == before
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("stamp_path", STAMP_PATHS)
 def test_malformed_stamp_links(db, world, stamp_path):
     """What a QR scanner, a forger or a fuzzer may send to the scan page, to its JSON twin, to the check
@@ -577,6 +583,7 @@ def test_malformed_stamp_links(db, world, stamp_path):
     assert_safe(r, f"report {stamp_path[:100]}")
 
 
+@pytest.mark.hostile
 def test_genuine_stamps_still_pass(db, world):
     """The hostile variants above are checked against the demo's real links, which must stay genuine."""
     client = Client()

@@ -1,5 +1,6 @@
 """Production settings (OCOP_DEBUG=0), checked in fresh processes: Django's deployment checks pass, the
-development key is refused, and the responses carry the security headers and secure cookies."""
+development key is refused, and the responses carry the security headers and secure cookies. A fresh
+process starts Django in seconds: those tests are `slow` (run by `.ci/run`)."""
 
 import json
 import os
@@ -65,6 +66,7 @@ def _run(args, env):
     return subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_check_deploy_finds_no_issue_in_production(tmp_path):
     r = _run([OCOP, "check", "--deploy", "--fail-level", "WARNING"], _env(tmp_path))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -78,6 +80,7 @@ def test_check_deploy_fails_on_the_development_settings(db):
         call_command("check", "--deploy", "--fail-level", "WARNING")
 
 
+@pytest.mark.slow
 def test_production_refuses_the_development_key(tmp_path):
     for key in [None, "dev-only-insecure-key-change-me-in-production", "ngan-qua", "a" * 60]:
         env = _env(tmp_path)
@@ -90,6 +93,7 @@ def test_production_refuses_the_development_key(tmp_path):
         assert "OCOP_SECRET_KEY" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_production_headers_and_cookies(tmp_path):
     r = _run([sys.executable, "-c", PROBE], _env(tmp_path))
     assert r.returncode == 0, r.stderr
@@ -108,6 +112,7 @@ def test_production_headers_and_cookies(tmp_path):
     assert got["session_cookie"] == [True, True]
 
 
+@pytest.mark.slow
 def test_behind_a_tls_proxy_that_redirects_itself(tmp_path):
     env = _env(tmp_path, OCOP_PROXY_SSL_HEADER="1", OCOP_SSL_REDIRECT="0", OCOP_TRUSTED_PROXIES="127.0.0.1")
     r = _run([sys.executable, "-c", PROBE + CHECK], env)

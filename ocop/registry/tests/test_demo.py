@@ -6,6 +6,7 @@ from ocop.registry.demo import generated_rows, load_demo
 from ocop.registry.models import Producer, Product
 
 
+@pytest.mark.slow  # the whole generated programme
 @pytest.mark.django_db
 def test_demo_loads_seed_and_generated_products_in_the_national_mix():
     result = load_demo("small")

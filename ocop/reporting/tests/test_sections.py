@@ -1,7 +1,8 @@
 """The dashboard's sections (reporting.sql, text SQL) against the same figures counted in Python over every
 fact row: 400 generated products in all provinces with the dashboard's demo data (leaders, re-evaluations,
 targets, outcomes), dossiers in every state, for the country, two provinces and a commune, now and for a
-year. The suite runs on SQLite and on PostgreSQL, so both dialects are checked."""
+year. The suite runs on SQLite and on PostgreSQL, so both dialects are checked. The tests only read: the
+programme is built once for the module."""
 
 import datetime
 from collections import Counter
@@ -18,6 +19,7 @@ from ocop.registry.models import Product
 from ocop.reporting import dashboard, stats
 from ocop.reporting import demo as reporting_demo
 from ocop.reporting.models import Outcome, Recognition, Target
+from ocop.testing import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +27,14 @@ TODAY = datetime.date.today()
 HA_NOI = 1
 
 
-@pytest.fixture
-def programme():
+@pytest.fixture(scope="module")
+def programme(django_db_setup, django_db_blocker, tmp_path_factory):
+    with shared_world(django_db_blocker, tmp_path_factory):
+        _programme()
+        yield
+
+
+def _programme():
     result = import_rows(generated_rows(400, seed=11), actor=None)
     assert not result.errors, result.errors[:3]
     reporting_demo.load(TODAY)
