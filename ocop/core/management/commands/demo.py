@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -65,4 +66,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<27} {stamps[key]}")
         if not no_serve:
             self.stdout.write(f"\nMở http://{addr}/ trong trình duyệt. Ctrl+C để dừng.\n")
-            call_command("runserver", addr, use_reloader=False)
+            # A laptop needs nothing else: the background jobs (imports over OCOP_IMPORT_BACKGROUND_ROWS rows,
+            # reminders' mail) run in a task worker started beside the server and stopped with it.
+            worker = subprocess.Popen([sys.executable, "-m", "ocop", "db_worker", "--no-startup-delay"])
+            try:
+                call_command("runserver", addr, use_reloader=False)
+            finally:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
