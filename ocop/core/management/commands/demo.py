@@ -68,7 +68,9 @@ class Command(BaseCommand):
             self.stdout.write(f"\nMở http://{addr}/ trong trình duyệt. Ctrl+C để dừng.\n")
             # A laptop needs nothing else: the background jobs (imports over OCOP_IMPORT_BACKGROUND_ROWS rows,
             # reminders' mail) run in a task worker started beside the server and stopped with it.
-            worker = subprocess.Popen([sys.executable, "-m", "ocop", "db_worker", "--no-startup-delay", "--no-reload"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "ocop", "db_worker", "--no-startup-delay", "--no-reload"]
+            )
             try:
                 call_command("runserver", addr, use_reloader=False)
             finally:
