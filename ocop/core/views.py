@@ -97,54 +97,55 @@ def _megabytes(size: int | None) -> str:
     return f"{(size or 0) / (1024 * 1024):g}"
 
 
-def body_refusal(request, exception) -> HttpResponse | None:
-    """The answer to a body Django will not read (too big, too many fields or files, broken multipart),
-    or None for another exception. Shared by handler400 and the API's exception handlers."""
+def _body_refusals() -> list:
+    """(exception class, status, code, message) for each body Django will not read."""
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
     from django.http.multipartparser import MultiPartParserError
 
-    title = _("Dữ liệu gửi lên không được nhận")
-    if isinstance(exception, RequestDataTooBig):
-        return refusal(
-            request,
-            status=413,
-            code="body_too_large",
-            title=title,
-            message=_(
+    return [
+        (
+            RequestDataTooBig,
+            413,
+            "body_too_large",
+            _(
                 "Dữ liệu gửi lên quá lớn: tối đa %(mb)s MB (không kể tệp đính kèm). Hãy gửi ít dữ liệu hơn "
                 "mỗi lần, hoặc đưa nội dung dài vào tệp đính kèm."
             )
             % {"mb": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
-        )
-    if isinstance(exception, TooManyFieldsSent):
-        return refusal(
-            request,
-            status=413,
-            code="too_many_fields",
-            title=title,
-            message=_("Biểu mẫu gửi lên có quá nhiều trường: tối đa %(n)s. Hãy gửi ít mục hơn mỗi lần.")
+        ),
+        (
+            TooManyFieldsSent,
+            413,
+            "too_many_fields",
+            _("Biểu mẫu gửi lên có quá nhiều trường: tối đa %(n)s. Hãy gửi ít mục hơn mỗi lần.")
             % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS},
-        )
-    if isinstance(exception, TooManyFilesSent):
-        return refusal(
-            request,
-            status=413,
-            code="too_many_files",
-            title=title,
-            message=_("Gửi quá nhiều tệp một lần: tối đa %(n)s tệp. Hãy chia thành nhiều lần gửi.")
+        ),
+        (
+            TooManyFilesSent,
+            413,
+            "too_many_files",
+            _("Gửi quá nhiều tệp một lần: tối đa %(n)s tệp. Hãy chia thành nhiều lần gửi.")
             % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
-        )
-    if isinstance(exception, MultiPartParserError):
-        return refusal(
-            request,
-            status=400,
-            code="invalid_body",
-            title=title,
-            message=_(
+        ),
+        (
+            MultiPartParserError,
+            400,
+            "invalid_body",
+            _(
                 "Dữ liệu gửi lên bị hỏng hoặc không đầy đủ (có thể đường truyền bị ngắt giữa chừng). "
                 "Hãy tải lại trang rồi gửi lại."
             ),
-        )
+        ),
+    ]
+
+
+def body_refusal(request, exception) -> HttpResponse | None:
+    """The answer to a body Django will not read (too big, too many fields or files, broken multipart),
+    or None for another exception. Shared by handler400 and the API's exception handlers."""
+    for kind, status, code, message in _body_refusals():
+        if isinstance(exception, kind):
+            title = _("Dữ liệu gửi lên không được nhận")
+            return refusal(request, status=status, code=code, title=title, message=message)
     return None
 
 
