@@ -5,6 +5,7 @@ must commit their data, so their tables are flushed afterwards; they run with ``
 the administrative-unit tables out of the flush, and ``ensure_reference_data`` reloads the rest."""
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,3 +73,39 @@ def login(page, base: str, username: str, password: str = PASSWORD) -> None:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def meet_after(monkeypatch, module, name: str) -> None:
+    """Race tests: `module.name` (a check a service runs before it writes) waits, up to 2 s, until two
+    threads have passed it, so two requests both pass their checks before either writes — unless the
+    service's lock makes the second wait for the first."""
+    barrier = threading.Barrier(2, timeout=2)
+    check = getattr(module, name)
+
+    def checked_together(*args, **kwargs):
+        result = check(*args, **kwargs)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other request waits on the lock: go on alone
+        return result
+
+    monkeypatch.setattr(module, name, checked_together)
+
+
+def run_at_once(*targets) -> None:
+    """Race tests: each target in its own thread (its own database connection, closed after); wait for
+    all."""
+    from django.db import connection
+
+    def run(target):
+        try:
+            target()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

@@ -15,6 +15,7 @@ from ocop.core.errors import OcopError
 from ocop.evaluation import services
 from ocop.evaluation.models import DECIDED, STEPS, TRANSITIONS, Certificate, Dossier, Round, ScoreSheet, State
 from ocop.evaluation.rubric import load_sheet
+from ocop.testing import meet_after, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -108,17 +109,7 @@ def test_the_constraint_answers_with_the_dossier_open_error(lai_chau_product, pr
 @on_postgresql
 def test_a_double_submit_opens_one_dossier(committed, lai_chau_product, producer_user, monkeypatch):
     # Both requests pass the checks before either inserts, unless the product's lock makes one wait.
-    both_checked = threading.Barrier(2, timeout=2)
-    check_kind = services.check_kind
-
-    def checked_together(*args):
-        check_kind(*args)
-        try:
-            both_checked.wait()
-        except threading.BrokenBarrierError:
-            pass  # the other request waits on the lock: go on alone
-
-    monkeypatch.setattr(services, "check_kind", checked_together)
+    meet_after(monkeypatch, services, "check_kind")
     errors = []
 
     def go():
@@ -126,14 +117,8 @@ def test_a_double_submit_opens_one_dossier(committed, lai_chau_product, producer
             services.dossier_create(actor=producer_user, product=lai_chau_product)
         except OcopError as e:
             errors.append(e.code)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=go) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(go, go)
     assert Dossier.objects.filter(product=lai_chau_product).count() == 1
     assert errors == ["dossier_open"]
 

@@ -2,15 +2,14 @@
 writers)."""
 
 import datetime
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from ocop.core.errors import OcopError
 from ocop.monitoring import services
 from ocop.monitoring.models import Finding
+from ocop.testing import meet_after, run_at_once
 
 on_postgresql = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="a race: run on PostgreSQL"
@@ -36,17 +35,7 @@ def test_planning_one_producer_twice_at_once_gives_one_visit_and_a_clear_error(
         ends_on=today + datetime.timedelta(days=30),
     )
     # Both requests pass the checks before either inserts, unless the campaign's lock makes one wait.
-    both_checked = threading.Barrier(2, timeout=2)
-    require_role = services.require_role
-
-    def checked_together(*args):
-        require_role(*args)
-        try:
-            both_checked.wait()
-        except threading.BrokenBarrierError:
-            pass  # the other request waits on the lock: go on alone
-
-    monkeypatch.setattr(services, "require_role", checked_together)
+    meet_after(monkeypatch, services, "require_role")
     outcomes = []
 
     def go():
@@ -57,13 +46,7 @@ def test_planning_one_producer_twice_at_once_gives_one_visit_and_a_clear_error(
             outcomes.append(e.code)
         except Exception as e:  # the race's unhandled error (IntegrityError) is what this test looks for
             outcomes.append(type(e).__name__)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=go) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(go, go)
     assert sorted(outcomes) == ["already_planned", "planned"]
     assert campaign.inspections.count() == 1
